@@ -1,0 +1,101 @@
+/**
+ * The configuration file (`palisade.yaml`): one zod schema. Unknown keys are errors that name
+ * the file, line and key. Every option that can also be set by flag or environment variable is
+ * declared once in options.ts.
+ */
+import { z } from 'zod';
+import { SEVERITIES } from '../model/severity.ts';
+
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((s) => {
+    const date = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(s);
+  }, 'not a real calendar date');
+
+/** '64MiB', '10MB', '512KiB', '1048576' → bytes. */
+export const ByteSize = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .regex(/^\d+(?:\.\d+)?\s*(?:[KMGT]i?B?|B)?$/i, 'expected a size such as 64MiB, 10MB or 1048576')
+    .transform(parseByteSize),
+]);
+
+export function parseByteSize(text: string): number {
+  const match = /^(?<num>\d+(?:\.\d+)?)\s*(?<unit>[KMGT]i?B?|B)?$/i.exec(text.trim());
+  if (!match?.groups?.num) {
+    return Number.NaN;
+  }
+  const unit = (match.groups.unit ?? 'B').toUpperCase();
+  const binary = unit.includes('I');
+  const power = { B: 0, K: 1, M: 2, G: 3, T: 4 }[unit[0] as 'B' | 'K' | 'M' | 'G' | 'T'] ?? 0;
+  return Math.round(Number(match.groups.num) * (binary || unit === 'B' ? 1024 : 1000) ** power);
+}
+
+export const FailOn = z.enum([...SEVERITIES, 'none']);
+export type FailOn = z.infer<typeof FailOn>;
+
+export const Exemption = z.strictObject({
+  /** Why the finding is acceptable. Required: an exemption without a reason is not an exemption. */
+  reason: z.string().min(1, 'an exemption needs a reason'),
+  /** Check ids, slugs or aliases; '*' for all checks. */
+  checks: z.array(z.string().min(1)).min(1, 'name at least one check (or "*")'),
+  /** Namespace globs ('team-*'). Unset: any namespace. */
+  namespaces: z.array(z.string().min(1)).optional(),
+  /** Resource name globs. Unset: any name. */
+  names: z.array(z.string().min(1)).optional(),
+  /** Kinds ('Deployment'). Unset: any kind. */
+  kinds: z.array(z.string().min(1)).optional(),
+  /** Labels the resource (or its pod template) must carry, all of them. */
+  labels: z.record(z.string(), z.string()).optional(),
+  /** Only violations of these containers (sidecars); pod-level violations stay. */
+  containers: z.array(z.string().min(1)).optional(),
+  /** Last day (inclusive) the exemption applies, YYYY-MM-DD. */
+  expires: IsoDate.optional(),
+});
+export type Exemption = z.infer<typeof Exemption>;
+
+export const AnnotationPolicy = z.strictObject({
+  /** Honour `palisade.io/ignore` annotations at all (default true). */
+  enabled: z.boolean().default(true),
+  /** Annotation exemptions are not honoured for these checks or namespaces (config beats annotations). */
+  forbid: z
+    .strictObject({
+      checks: z.array(z.string().min(1)).default([]),
+      namespaces: z.array(z.string().min(1)).default([]),
+    })
+    .default({ checks: [], namespaces: [] }),
+});
+export type AnnotationPolicy = z.infer<typeof AnnotationPolicy>;
+
+export const Config = z.strictObject({
+  apiVersion: z.literal('palisade.io/v1alpha1').optional(),
+  kind: z.literal('Config').optional(),
+  scan: z
+    .strictObject({
+      failOn: FailOn.optional(),
+      frameworks: z.array(z.string().min(1)).optional(),
+      pssVersion: z.string().optional(),
+      maxFileSize: ByteSize.optional(),
+      checks: z
+        .strictObject({
+          include: z.array(z.string().min(1)).optional(),
+          exclude: z.array(z.string().min(1)).optional(),
+        })
+        .optional(),
+      experimental: z.boolean().optional(),
+    })
+    .optional(),
+  settings: z
+    .strictObject({
+      allowedRegistries: z.array(z.string().min(1)).optional(),
+      systemNamespaces: z.array(z.string().min(1)).optional(),
+      dangerousCapabilities: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
+  exemptions: z.array(Exemption).optional(),
+  annotations: AnnotationPolicy.optional(),
+});
+export type Config = z.infer<typeof Config>;

@@ -1,0 +1,14 @@
+export * from './config/index.ts';
+export * from './diagnostics.ts';
+export * from './errors.ts';
+export * from './log.ts';
+export * from './model/finding.ts';
+export * from './model/framework.ts';
+export * from './model/kubernetes.ts';
+export * from './model/remediation.ts';
+export * from './model/report.ts';
+export * from './model/resource.ts';
+export * from './model/severity.ts';
+export * from './registry.ts';
+export { compileGuard, type Guard } from './schema/guard.ts';
+export * from './version.ts';
