@@ -1,0 +1,185 @@
+/**
+ * Run checks over an inventory. Every (check, resource) pair a check targets yields one finding:
+ * pass, fail, not-applicable, or error (a check that throws, or a workload whose pod template
+ * could not be read). The scan never aborts because of one check.
+ */
+import { describeResource, type Finding, type Resource, refOf } from '#core';
+import type { Inventory } from '#inventory';
+import type { CheckContext, CheckOutcome, CheckSettings } from './check.ts';
+import type { AnyCheck } from './checks/index.ts';
+import { frameworkClosure } from './frameworks/index.ts';
+
+export interface CheckSelection {
+  /** Framework ids (with what they include); empty or unset selects every check. */
+  readonly frameworks?: readonly string[];
+  /** Only these checks (id, slug or alias). */
+  readonly include?: readonly string[];
+  /** Never these checks (id, slug or alias). */
+  readonly exclude?: readonly string[];
+  /** Also run experimental checks (off unless selected by id). */
+  readonly experimental?: boolean;
+}
+
+function matchesKey(check: AnyCheck, keys: ReadonlySet<string>): boolean {
+  const { id, slug, aliases = [] } = check.meta;
+  return keys.has(id) || keys.has(slug) || aliases.some((a) => keys.has(a));
+}
+
+/** The checks a selection runs, with overridden checks removed when their overrider runs. */
+export function selectChecks(all: readonly AnyCheck[], selection: CheckSelection = {}): AnyCheck[] {
+  const include = selection.include?.length ? new Set(selection.include) : undefined;
+  const exclude = new Set(selection.exclude ?? []);
+  const frameworks = new Set<string>();
+  for (const id of selection.frameworks ?? []) {
+    for (const f of frameworkClosure(id)) {
+      frameworks.add(f);
+    }
+  }
+  const chosen = all.filter((check) => {
+    if (matchesKey(check, exclude)) {
+      return false;
+    }
+    if (include) {
+      return matchesKey(check, include);
+    }
+    const { maturity } = check.meta;
+    if (maturity === 'deprecated' || (maturity === 'experimental' && !selection.experimental)) {
+      return false;
+    }
+    return frameworks.size === 0 || check.meta.frameworks.some((ref) => frameworks.has(ref.framework));
+  });
+  const overridden = new Set(chosen.flatMap((c) => c.meta.overrides ?? []));
+  return chosen.filter((c) => !overridden.has(c.meta.id));
+}
+
+function messageFor(check: AnyCheck, resource: Resource, result: CheckOutcome): string {
+  const subject = describeResource(resource);
+  switch (result.status) {
+    case 'pass':
+      return `${subject} passes: ${check.meta.title.toLowerCase()} not found.`;
+    case 'not-applicable':
+      return `${subject}: not applicable (${result.reason}).`;
+    case 'fail': {
+      if (result.message) {
+        return result.message;
+      }
+      const details = result.violations.map((v) => v.message).join('; ');
+      return `${subject}: ${check.meta.title}: ${details}.`;
+    }
+  }
+}
+
+export function makeFinding(check: AnyCheck, resource: Resource, result: CheckOutcome): Finding {
+  const { meta } = check;
+  return {
+    checkId: meta.id,
+    slug: meta.slug,
+    status: result.status,
+    severity: meta.severity,
+    title: meta.title,
+    message: messageFor(check, resource, result),
+    resource: refOf(resource),
+    violations: result.status === 'fail' ? result.violations : [],
+    frameworks: meta.frameworks,
+    remediation: meta.remediation,
+    ...(result.status === 'not-applicable' ? { reason: result.reason } : {}),
+    fingerprint: `${meta.id}|${resource.key}`,
+  };
+}
+
+function errorFinding(check: AnyCheck, resource: Resource, reason: string): Finding {
+  const { meta } = check;
+  return {
+    checkId: meta.id,
+    slug: meta.slug,
+    status: 'error',
+    severity: meta.severity,
+    title: meta.title,
+    message: `${describeResource(resource)}: check could not run: ${reason}.`,
+    resource: refOf(resource),
+    violations: [],
+    frameworks: meta.frameworks,
+    remediation: meta.remediation,
+    reason,
+    fingerprint: `${meta.id}|${resource.key}`,
+  };
+}
+
+export interface EvaluateResult {
+  readonly findings: Finding[];
+  /** Kinds no selected check targets, with counts. */
+  readonly unknownKinds: Record<string, number>;
+}
+
+export function createContext(inventory: Inventory, settings: CheckSettings): CheckContext {
+  const cache = new Map<string, unknown>();
+  return {
+    inventory,
+    settings,
+    memo<T>(key: string, compute: () => T): T {
+      if (cache.has(key)) {
+        return cache.get(key) as T;
+      }
+      const value = compute();
+      cache.set(key, value);
+      return value;
+    },
+  };
+}
+
+/** Evaluate checks over every resource they target. */
+export function evaluate(inventory: Inventory, checks: readonly AnyCheck[], settings: CheckSettings): EvaluateResult {
+  const ctx = createContext(inventory, settings);
+  const workloadChecks: AnyCheck[] = [];
+  const byKind = new Map<string, { check: AnyCheck; apiGroup?: string }[]>();
+  for (const check of checks) {
+    for (const target of check.meta.targets) {
+      if ('class' in target) {
+        workloadChecks.push(check);
+        continue;
+      }
+      let list = byKind.get(target.kind);
+      if (!list) {
+        list = [];
+        byKind.set(target.kind, list);
+      }
+      list.push(target.apiGroup === undefined ? { check } : { check, apiGroup: target.apiGroup });
+    }
+  }
+  const findings: Finding[] = [];
+  const unknownKinds: Record<string, number> = {};
+  const run = (check: AnyCheck, resource: Resource): void => {
+    let result: CheckOutcome;
+    try {
+      result = check.evaluate(resource, ctx);
+    } catch (error) {
+      findings.push(errorFinding(check, resource, error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    findings.push(makeFinding(check, resource, result));
+  };
+  for (const resource of inventory.resources) {
+    let targeted = false;
+    if (resource.pod !== undefined || resource.podError !== undefined) {
+      for (const check of workloadChecks) {
+        targeted = true;
+        if (resource.podError !== undefined) {
+          findings.push(errorFinding(check, resource, resource.podError));
+        } else {
+          run(check, resource);
+        }
+      }
+    }
+    for (const entry of byKind.get(resource.kind) ?? []) {
+      if (entry.apiGroup !== undefined && entry.apiGroup !== resource.group) {
+        continue;
+      }
+      targeted = true;
+      run(entry.check, resource);
+    }
+    if (!targeted) {
+      unknownKinds[resource.kind] = (unknownKinds[resource.kind] ?? 0) + 1;
+    }
+  }
+  return { findings, unknownKinds };
+}
