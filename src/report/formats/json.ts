@@ -1,0 +1,169 @@
+/**
+ * JSON: the documented, stable report contract (docs/reference/report-json.md, JSON Schema in
+ * docs/reference/report.schema.json). One object { schemaVersion, tool, summary, findings,
+ * diagnostics }; keys in a fixed order, optional fields omitted when unset (never null),
+ * 2-space indent, trailing newline. `findings` follows the status filter; `summary` always
+ * counts every finding. Linear in the number of findings: objects shared by the findings of one
+ * check (frameworks, remediation) are normalised once and reused.
+ */
+import type {
+  ControlRef,
+  Diagnostic,
+  Finding,
+  Remediation,
+  ReportSummary,
+  ResourceRef,
+  ScanReport,
+  Suppression,
+  Violation,
+} from '#core';
+import { FINDING_STATUSES, SEVERITIES } from '#core';
+import { type OutputFormat, type StatusFilter, selectFindings } from '../format.ts';
+
+type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json | undefined };
+type JsonObject = { readonly [key: string]: Json | undefined };
+
+/** The summary in contract key order (unknown kinds sorted by name). */
+export function jsonSummary(summary: ReportSummary): JsonObject {
+  const unknownKinds: Record<string, number> = {};
+  for (const kind of Object.keys(summary.unknownKinds).sort()) {
+    unknownKinds[kind] = summary.unknownKinds[kind] ?? 0;
+  }
+  return {
+    resources: summary.resources,
+    checks: summary.checks,
+    files: summary.files,
+    findings: Object.fromEntries(FINDING_STATUSES.map((s) => [s, summary.findings[s] ?? 0])),
+    failed: Object.fromEntries(SEVERITIES.map((s) => [s, summary.failed[s] ?? 0])),
+    suppressed: summary.suppressed,
+    unknownKinds,
+    diagnostics: {
+      error: summary.diagnostics.error ?? 0,
+      warning: summary.diagnostics.warning ?? 0,
+      info: summary.diagnostics.info ?? 0,
+    },
+    pssVersion: summary.pssVersion,
+    frameworks: [...summary.frameworks],
+  };
+}
+
+function resourceOf(ref: ResourceRef): JsonObject {
+  const source = ref.source;
+  return {
+    kind: ref.kind,
+    apiVersion: ref.apiVersion,
+    namespace: ref.namespace,
+    name: ref.name,
+    source: source && {
+      file: source.file,
+      line: source.line,
+      column: source.column,
+      document: source.document,
+    },
+  };
+}
+
+function violationOf(violation: Violation): JsonObject {
+  return {
+    path: violation.path,
+    message: violation.message,
+    container: violation.container,
+    actual: violation.actual as Json | undefined,
+  };
+}
+
+function suppressionOf(suppression: Suppression): JsonObject {
+  return {
+    source: suppression.source,
+    reason: suppression.reason,
+    expires: suppression.expires,
+    origin: suppression.origin,
+    containers: suppression.containers && [...suppression.containers],
+  };
+}
+
+function frameworksOf(refs: readonly ControlRef[]): Json {
+  return refs.map((ref) => ({ framework: ref.framework, control: ref.control }));
+}
+
+function remediationOf(remediation: Remediation): JsonObject {
+  return {
+    summary: remediation.summary,
+    steps: remediation.steps && [...remediation.steps],
+    kubernetesPatch: remediation.kubernetesPatch,
+    command: remediation.command,
+    azureCli: remediation.azureCli,
+    bicep: remediation.bicep,
+    action: remediation.action,
+  };
+}
+
+function diagnosticOf(diagnostic: Diagnostic): JsonObject {
+  const { location } = diagnostic;
+  return {
+    level: diagnostic.level,
+    code: diagnostic.code,
+    message: diagnostic.message,
+    location: { file: location.file, line: location.line, column: location.column, path: location.path },
+  };
+}
+
+/** Memoise a normaliser by object identity: findings of one check share these objects. */
+function cached<T extends object>(normalise: (value: T) => Json): (value: T) => Json {
+  const cache = new Map<T, Json>();
+  return (value) => {
+    let out = cache.get(value);
+    if (out === undefined) {
+      out = normalise(value);
+      cache.set(value, out);
+    }
+    return out;
+  };
+}
+
+/**
+ * The report as a plain JSON value in contract order (what `--format json` prints).
+ * Fields whose value is undefined are left out by JSON.stringify.
+ */
+export function toJsonReport(report: ScanReport, status: StatusFilter): JsonObject {
+  const frameworks = cached(frameworksOf);
+  const remediation = cached(remediationOf);
+  const findings = selectFindings(report.findings, status).map(
+    (finding: Finding): JsonObject => ({
+      checkId: finding.checkId,
+      slug: finding.slug,
+      status: finding.status,
+      severity: finding.severity,
+      title: finding.title,
+      message: finding.message,
+      resource: resourceOf(finding.resource),
+      violations: finding.violations.map(violationOf),
+      frameworks: frameworks(finding.frameworks),
+      remediation: remediation(finding.remediation),
+      reason: finding.reason,
+      suppressed: finding.suppressed && suppressionOf(finding.suppressed),
+      exemptedViolations: finding.exemptedViolations?.map((v) => ({
+        ...violationOf(v),
+        suppressed: suppressionOf(v.suppressed),
+      })),
+      fingerprint: finding.fingerprint,
+    }),
+  );
+  return {
+    schemaVersion: report.schemaVersion,
+    tool: { name: report.tool.name, version: report.tool.version },
+    summary: jsonSummary(report.summary),
+    findings,
+    diagnostics: report.diagnostics.map(diagnosticOf),
+  };
+}
+
+export const json: OutputFormat = {
+  id: 'json',
+  title: 'JSON report (stable contract, docs/reference/report-json.md)',
+  mediaType: 'application/json',
+  fileExtension: 'json',
+  render(report, options) {
+    return `${JSON.stringify(toJsonReport(report, options.status), null, 2)}\n`;
+  },
+};
