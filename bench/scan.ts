@@ -1,0 +1,382 @@
+/**
+ * `npm run bench`: the scan benchmark (docs/benchmarks.md).
+ *
+ * Generates a deterministic synthetic cluster export (50,000 objects, about 20,000 workloads) into a
+ * temporary directory, twice: as one `kubectl get -o json` List file (the main figure) and as
+ * multi-document YAML. For each, in the same process, it measures
+ *   - the parse floor: read the file and parse it (JSON.parse; yaml parseAllDocuments + toJS), and
+ *   - the full scan: scanManifests with every check selected (experimental included), then
+ *     rendering the JSON report of failing findings,
+ * each after a warm-up, several times, reporting the median (and best). Peak memory of one full
+ * scan is measured in a child process (process.resourceUsage().maxRSS), so that the parent's
+ * generated data and earlier runs do not count.
+ *
+ * Targets (JSON input): full scan within 3x of the parse floor, at least 20,000 objects per second,
+ * peak RSS under 1 GiB. The table says PASS or FAIL for each; the exit code is non-zero on a miss
+ * only when BENCH_STRICT=1 (timings depend on the machine). For one core: `taskset -c 0 npm run bench`.
+ *
+ * Options: --objects=N (50000), --runs=N (5), --seed=N, --only=json|yaml, --keep (keep the files),
+ * --breakdown (also time the phases of one scan: load, evaluate, exemptions, render).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parseAllDocuments, stringify } from 'yaml';
+import { buildInventory, loadManifests } from '#inventory';
+import { applyExemptions, checkRegistry, evaluate, resolveScan, scanManifests } from '#posture';
+import { renderReport } from '#report';
+import { generateCluster, toKubectlJson } from './generate.ts';
+
+const TARGET_RATIO = 3;
+const TARGET_OBJECTS_PER_SECOND = 20_000;
+const TARGET_PEAK_BYTES = 1024 * 1024 * 1024;
+/** Fixed "today" so that exemption expiry does not depend on the clock. */
+const NOW = new Date('2026-01-01T00:00:00Z');
+const MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024;
+
+type Format = 'json' | 'yaml';
+
+interface Args {
+  readonly objects: number;
+  readonly runs: number;
+  readonly seed: number;
+  readonly only?: Format;
+  readonly keep: boolean;
+  readonly breakdown: boolean;
+  readonly child?: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const value = (name: string): string | undefined => {
+    const prefix = `--${name}=`;
+    return argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+  };
+  const only = value('only');
+  if (only !== undefined && only !== 'json' && only !== 'yaml') {
+    throw new Error(`--only must be json or yaml, not "${only}"`);
+  }
+  return {
+    objects: Number(value('objects') ?? 50_000),
+    runs: Math.max(1, Number(value('runs') ?? 5)),
+    seed: Number(value('seed') ?? 0x5eed),
+    ...(only ? { only } : {}),
+    keep: argv.includes('--keep'),
+    breakdown: argv.includes('--breakdown'),
+    ...(value('child') ? { child: value('child') } : {}),
+  };
+}
+
+/** A full garbage collection between runs, so that one run does not pay for the previous one's garbage. */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as unknown;
+  return typeof gc === 'function' ? (gc as () => void) : () => {};
+})();
+
+/** Parse floor: the same file read and parsed, nothing else. Returns the number of objects. */
+function parseFloor(file: string, format: Format): number {
+  const text = readFileSync(file, 'utf8');
+  if (format === 'json') {
+    const list = JSON.parse(text) as { items: unknown[] };
+    return list.items.length;
+  }
+  let count = 0;
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.toJS() !== null) {
+      count++;
+    }
+  }
+  return count;
+}
+
+const SCAN_OPTIONS = { experimental: true, maxFileBytes: MAX_FILE_BYTES, now: NOW } as const;
+
+/** Full scan: scanManifests with every check, then the JSON report of failing findings. */
+async function fullScan(
+  file: string,
+): Promise<{ resources: number; findings: number; failing: number; bytes: number }> {
+  const report = await scanManifests([file], SCAN_OPTIONS);
+  const json = renderReport(report, 'json', { status: 'fail', color: false, cwd: process.cwd() });
+  return {
+    resources: report.summary.resources,
+    findings: report.findings.length,
+    failing: report.summary.findings.fail + report.summary.findings.error,
+    bytes: json.length,
+  };
+}
+
+async function time<T>(fn: () => T | Promise<T>): Promise<{ ms: number; value: T }> {
+  collectGarbage();
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+interface Measured {
+  readonly format: Format;
+  readonly bytes: number;
+  readonly objects: number;
+  readonly parse: readonly number[];
+  readonly scan: readonly number[];
+  readonly peakBytes?: number;
+  readonly scanResult: Awaited<ReturnType<typeof fullScan>>;
+}
+
+async function measure(file: string, format: Format, runs: number): Promise<Measured> {
+  // Warm-up: compile the hot paths once before timing.
+  const objects = parseFloor(file, format);
+  const warm = await fullScan(file);
+  const parse: number[] = [];
+  const scan: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    parse.push((await time(() => parseFloor(file, format))).ms);
+    scan.push((await time(() => fullScan(file))).ms);
+  }
+  const peakBytes = peakOfChild(file);
+  return {
+    format,
+    bytes: statSync(file).size,
+    objects,
+    parse,
+    scan,
+    ...(peakBytes === undefined ? {} : { peakBytes }),
+    scanResult: warm,
+  };
+}
+
+/** Peak resident memory of one full scan, in a fresh child process. */
+function peakOfChild(file: string): number | undefined {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, process.argv[1] ?? 'bench/scan.ts', `--child=${file}`],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1024 * 1024,
+    },
+  );
+  if (child.status !== 0) {
+    process.stderr.write(`memory child failed (${child.status}): ${child.stderr}\n`);
+    return undefined;
+  }
+  const parsed = JSON.parse(child.stdout) as { maxRssKiB: number };
+  return parsed.maxRssKiB * 1024;
+}
+
+async function breakdown(file: string): Promise<Record<string, number>> {
+  collectGarbage();
+  const t0 = performance.now();
+  const resolved = resolveScan(SCAN_OPTIONS);
+  const loaded = await loadManifests([file], { maxFileBytes: MAX_FILE_BYTES });
+  const t1 = performance.now();
+  const inventory = buildInventory(loaded.resources);
+  const evaluated = evaluate(inventory, resolved.checks, resolved.settings);
+  const t2 = performance.now();
+  const byKey = new Map(loaded.resources.map((r) => [r.key, r]));
+  const exempted = applyExemptions(
+    evaluated.findings,
+    (f) => byKey.get(f.fingerprint.slice(f.fingerprint.indexOf('|') + 1)),
+    {
+      exemptions: [],
+      annotations: { enabled: true, forbid: { checks: [], namespaces: [] } },
+      now: NOW,
+      resolveCheck: (key) => checkRegistry.get(key),
+    },
+  );
+  const t3 = performance.now();
+  const report = await scanManifests([file], SCAN_OPTIONS);
+  const t4 = performance.now();
+  renderReport(report, 'json', { status: 'fail', color: false, cwd: process.cwd() });
+  const t5 = performance.now();
+  if (exempted.findings.length !== evaluated.findings.length) {
+    throw new Error('exemptions changed the number of findings');
+  }
+  return {
+    'load (read, decode, toResource)': t1 - t0,
+    'evaluate (checks → findings)': t2 - t1,
+    exemptions: t3 - t2,
+    'render JSON (failing findings)': t5 - t4,
+  };
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'PASS' : 'FAIL';
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.child) {
+    await fullScan(args.child);
+    process.stdout.write(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-bench-'));
+  try {
+    const started = performance.now();
+    const cluster = generateCluster({ objects: args.objects, seed: args.seed });
+    const workloads = Object.entries(cluster.counts)
+      .filter(([kind]) => isWorkloadKind(kind))
+      .reduce((sum, [, n]) => sum + n, 0);
+    const files: Record<Format, string> = { json: join(dir, 'cluster.json'), yaml: join(dir, 'cluster.yaml') };
+    if (args.only !== 'yaml') {
+      writeFileSync(files.json, toKubectlJson(cluster.items));
+    }
+    if (args.only !== 'json') {
+      writeFileSync(files.yaml, cluster.items.map((item) => `---\n${stringify(item)}`).join(''));
+    }
+    const cpus = process.env.BENCH_CPUS ?? '';
+    console.log(
+      `palisade scan benchmark: ${fmt(cluster.items.length)} objects (${fmt(workloads)} workloads), ` +
+        `${checkRegistry.items.length} checks, seed ${args.seed}, ${args.runs} runs, Node ${process.version}${cpus ? `, cpus ${cpus}` : ''}`,
+    );
+    console.log(`generated in ${fmt((performance.now() - started) / 1000, 1)} s into ${dir}`);
+    const results: Measured[] = [];
+    for (const format of ['json', 'yaml'] as const) {
+      if (args.only && args.only !== format) {
+        continue;
+      }
+      // YAML parsing is several times slower; fewer runs keep the benchmark short.
+      results.push(await measure(files[format], format, format === 'yaml' ? Math.min(2, args.runs) : args.runs));
+    }
+    printTable(results);
+    if (args.breakdown && args.only !== 'yaml') {
+      const phases = await breakdown(files.json);
+      console.log('\nphases of one full scan (JSON input):');
+      for (const [phase, ms] of Object.entries(phases)) {
+        console.log(`  ${phase.padEnd(34)} ${fmt(ms).padStart(7)} ms`);
+      }
+    }
+    const main = results.find((r) => r.format === 'json');
+    const failed = main ? targetsMissed(main) : [];
+    if (failed.length > 0) {
+      console.log(`\ntargets missed: ${failed.join('; ')}`);
+      if (process.env.BENCH_STRICT === '1') {
+        process.exitCode = 1;
+      }
+    }
+    if (args.keep) {
+      console.log(`kept ${dir}`);
+    }
+  } finally {
+    if (!args.keep) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function isWorkloadKind(kind: string): boolean {
+  return [
+    'Pod',
+    'PodTemplate',
+    'ReplicationController',
+    'Deployment',
+    'ReplicaSet',
+    'StatefulSet',
+    'DaemonSet',
+    'Job',
+    'CronJob',
+    'DeploymentConfig',
+  ].includes(kind);
+}
+
+function targetsMissed(m: Measured): string[] {
+  const parse = median(m.parse);
+  const scan = median(m.scan);
+  const missed: string[] = [];
+  if (scan / parse > TARGET_RATIO) {
+    missed.push(`scan/parse ratio ${fmt(scan / parse, 2)} > ${TARGET_RATIO}`);
+  }
+  if (m.objects / (scan / 1000) < TARGET_OBJECTS_PER_SECOND) {
+    missed.push(`${fmt(m.objects / (scan / 1000))} objects/s < ${fmt(TARGET_OBJECTS_PER_SECOND)}`);
+  }
+  if (m.peakBytes === undefined || m.peakBytes >= TARGET_PEAK_BYTES) {
+    missed.push(`peak RSS ${m.peakBytes === undefined ? 'unknown' : `${fmt(m.peakBytes / 2 ** 20)} MiB`} >= 1024 MiB`);
+  }
+  return missed;
+}
+
+function printTable(results: readonly Measured[]): void {
+  const rows: string[][] = [['input', 'size', 'step', 'median ms', 'best ms', 'objects/s', 'target']];
+  for (const m of results) {
+    const parse = median(m.parse);
+    const scan = median(m.scan);
+    const main = m.format === 'json';
+    const ratio = scan / parse;
+    const perSecond = m.objects / (scan / 1000);
+    const label = main ? 'JSON List' : 'YAML (multi-doc)';
+    rows.push([
+      label,
+      `${fmt(m.bytes / 2 ** 20)} MiB`,
+      'parse floor',
+      fmt(parse),
+      fmt(Math.min(...m.parse)),
+      fmt(m.objects / (parse / 1000)),
+      '',
+    ]);
+    rows.push([
+      '',
+      '',
+      'full scan',
+      fmt(scan),
+      fmt(Math.min(...m.scan)),
+      fmt(perSecond),
+      main
+        ? `${verdict(perSecond >= TARGET_OBJECTS_PER_SECOND)} (>= ${fmt(TARGET_OBJECTS_PER_SECOND)}/s)`
+        : 'reported only',
+    ]);
+    rows.push([
+      '',
+      '',
+      'ratio scan/parse',
+      fmt(ratio, 2),
+      '',
+      '',
+      main ? `${verdict(ratio <= TARGET_RATIO)} (<= ${TARGET_RATIO})` : 'reported only',
+    ]);
+    rows.push([
+      '',
+      '',
+      'peak RSS (child)',
+      m.peakBytes === undefined ? 'n/a' : `${fmt(m.peakBytes / 2 ** 20)} MiB`,
+      '',
+      '',
+      main ? `${verdict(m.peakBytes !== undefined && m.peakBytes < TARGET_PEAK_BYTES)} (< 1024 MiB)` : 'reported only',
+    ]);
+    rows.push([
+      '',
+      '',
+      'result',
+      `${fmt(m.scanResult.resources)} resources, ${fmt(m.scanResult.findings)} findings, ${fmt(m.scanResult.failing)} failing/error, report ${fmt(m.scanResult.bytes / 2 ** 20)} MiB`,
+      '',
+      '',
+      '',
+    ]);
+  }
+  const widths =
+    rows[0]?.map((_, i) => Math.max(...rows.map((r) => (i === 3 && r[2] === 'result' ? 0 : (r[i] ?? '').length)))) ??
+    [];
+  console.log('');
+  for (const [index, row] of rows.entries()) {
+    const line = row.map((cell, i) =>
+      i >= 3 && i <= 5 && row[2] !== 'result' ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+    );
+    console.log(line.join('  ').trimEnd());
+    if (index === 0) {
+      console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    }
+  }
+}
+
+await main();
