@@ -92,7 +92,8 @@ function parseFloor(file: string, format: Format): number {
   return count;
 }
 
-const SCAN_OPTIONS = { experimental: true, maxFileBytes: MAX_FILE_BYTES, now: NOW } as const;
+/** As `palisade scan --format json` runs by default (--status fail: the report carries failing findings). */
+const SCAN_OPTIONS = { experimental: true, maxFileBytes: MAX_FILE_BYTES, now: NOW, findings: 'fail' } as const;
 
 /** Full scan: scanManifests with every check, then the JSON report of failing findings. */
 async function fullScan(
@@ -178,7 +179,7 @@ async function breakdown(file: string): Promise<Record<string, number>> {
   const loaded = await loadManifests([file], { maxFileBytes: MAX_FILE_BYTES });
   const t1 = performance.now();
   const inventory = buildInventory(loaded.resources);
-  const evaluated = evaluate(inventory, resolved.checks, resolved.settings);
+  const evaluated = evaluate(inventory, resolved.checks, resolved.settings, { retain: SCAN_OPTIONS.findings });
   const t2 = performance.now();
   const byKey = new Map(loaded.resources.map((r) => [r.key, r]));
   const exempted = applyExemptions(

@@ -3,7 +3,7 @@
  * pass, fail, not-applicable, or error (a check that throws, or a workload whose pod template
  * could not be read). The scan never aborts because of one check.
  */
-import { describeResource, type Finding, type Resource, refOf } from '#core';
+import { describeResource, type Finding, type FindingStatus, type Resource, type ResourceRef, refOf } from '#core';
 import type { Inventory } from '#inventory';
 import type { CheckContext, CheckOutcome, CheckSettings } from './check.ts';
 import type { AnyCheck } from './checks/index.ts';
@@ -69,7 +69,12 @@ function messageFor(check: AnyCheck, resource: Resource, result: CheckOutcome): 
   }
 }
 
-export function makeFinding(check: AnyCheck, resource: Resource, result: CheckOutcome): Finding {
+export function makeFinding(
+  check: AnyCheck,
+  resource: Resource,
+  result: CheckOutcome,
+  ref: ResourceRef = refOf(resource),
+): Finding {
   const { meta } = check;
   return {
     checkId: meta.id,
@@ -78,7 +83,7 @@ export function makeFinding(check: AnyCheck, resource: Resource, result: CheckOu
     severity: meta.severity,
     title: meta.title,
     message: messageFor(check, resource, result),
-    resource: refOf(resource),
+    resource: ref,
     violations: result.status === 'fail' ? result.violations : [],
     frameworks: meta.frameworks,
     remediation: meta.remediation,
@@ -87,7 +92,7 @@ export function makeFinding(check: AnyCheck, resource: Resource, result: CheckOu
   };
 }
 
-function errorFinding(check: AnyCheck, resource: Resource, reason: string): Finding {
+function errorFinding(check: AnyCheck, resource: Resource, reason: string, ref: ResourceRef): Finding {
   const { meta } = check;
   return {
     checkId: meta.id,
@@ -96,7 +101,7 @@ function errorFinding(check: AnyCheck, resource: Resource, reason: string): Find
     severity: meta.severity,
     title: meta.title,
     message: `${describeResource(resource)}: check could not run: ${reason}.`,
-    resource: refOf(resource),
+    resource: ref,
     violations: [],
     frameworks: meta.frameworks,
     remediation: meta.remediation,
@@ -106,7 +111,10 @@ function errorFinding(check: AnyCheck, resource: Resource, reason: string): Find
 }
 
 export interface EvaluateResult {
+  /** Every finding, or only failing and error findings when `retain` is 'fail'. */
   readonly findings: Finding[];
+  /** How many findings of each status the checks produced (retained or not). */
+  readonly counts: Record<FindingStatus, number>;
   /** Kinds no selected check targets, with counts. */
   readonly unknownKinds: Record<string, number>;
 }
@@ -127,8 +135,23 @@ export function createContext(inventory: Inventory, settings: CheckSettings): Ch
   };
 }
 
+export interface EvaluateOptions {
+  /**
+   * 'all' (default) keeps a finding for every (check, resource) pair; 'fail' keeps only failing
+   * and error findings and counts the rest, which is what a report of failures needs and saves
+   * building hundreds of thousands of pass findings on a large cluster.
+   */
+  readonly retain?: 'all' | 'fail';
+}
+
 /** Evaluate checks over every resource they target. */
-export function evaluate(inventory: Inventory, checks: readonly AnyCheck[], settings: CheckSettings): EvaluateResult {
+export function evaluate(
+  inventory: Inventory,
+  checks: readonly AnyCheck[],
+  settings: CheckSettings,
+  options: EvaluateOptions = {},
+): EvaluateResult {
+  const retainAll = options.retain !== 'fail';
   const ctx = createContext(inventory, settings);
   const workloadChecks: AnyCheck[] = [];
   const byKind = new Map<string, { check: AnyCheck; apiGroup?: string }[]>();
@@ -147,16 +170,33 @@ export function evaluate(inventory: Inventory, checks: readonly AnyCheck[], sett
     }
   }
   const findings: Finding[] = [];
+  const counts: Record<FindingStatus, number> = { pass: 0, fail: 0, 'not-applicable': 0, error: 0 };
   const unknownKinds: Record<string, number> = {};
+  // One ResourceRef per resource, shared by its findings, built only when a finding is kept.
+  let current: Resource | undefined;
+  let currentRef: ResourceRef | undefined;
+  const refFor = (resource: Resource): ResourceRef => {
+    if (current !== resource || !currentRef) {
+      current = resource;
+      currentRef = refOf(resource);
+    }
+    return currentRef;
+  };
   const run = (check: AnyCheck, resource: Resource): void => {
     let result: CheckOutcome;
     try {
       result = check.evaluate(resource, ctx);
     } catch (error) {
-      findings.push(errorFinding(check, resource, error instanceof Error ? error.message : String(error)));
+      counts.error++;
+      findings.push(
+        errorFinding(check, resource, error instanceof Error ? error.message : String(error), refFor(resource)),
+      );
       return;
     }
-    findings.push(makeFinding(check, resource, result));
+    counts[result.status]++;
+    if (retainAll || result.status === 'fail') {
+      findings.push(makeFinding(check, resource, result, refFor(resource)));
+    }
   };
   for (const resource of inventory.resources) {
     let targeted = false;
@@ -164,7 +204,8 @@ export function evaluate(inventory: Inventory, checks: readonly AnyCheck[], sett
       for (const check of workloadChecks) {
         targeted = true;
         if (resource.podError !== undefined) {
-          findings.push(errorFinding(check, resource, resource.podError));
+          counts.error++;
+          findings.push(errorFinding(check, resource, resource.podError, refFor(resource)));
         } else {
           run(check, resource);
         }
@@ -181,5 +222,5 @@ export function evaluate(inventory: Inventory, checks: readonly AnyCheck[], sett
       unknownKinds[resource.kind] = (unknownKinds[resource.kind] ?? 0) + 1;
     }
   }
-  return { findings, unknownKinds };
+  return { findings, counts, unknownKinds };
 }

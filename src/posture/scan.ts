@@ -8,6 +8,7 @@ import {
   type Diagnostic,
   type Exemption,
   type Finding,
+  type FindingStatus,
   type Logger,
   REPORT_SCHEMA_VERSION,
   type ReportSummary,
@@ -51,6 +52,11 @@ export interface ScanOptions {
   /** Today, for exemption expiry. */
   readonly now?: Date;
   readonly logger?: Logger;
+  /**
+   * Which findings the report carries: 'all' (default) or only failing and error findings
+   * ('fail', what `--status fail` prints). The summary counts every finding either way.
+   */
+  readonly findings?: 'all' | 'fail';
 }
 
 const DEFAULT_ANNOTATIONS: AnnotationPolicy = { enabled: true, forbid: { checks: [], namespaces: [] } };
@@ -111,13 +117,12 @@ function summarise(
     unknownKinds: Record<string, number>;
     pssVersion: string;
     frameworks: readonly string[];
+    counts: Readonly<Record<FindingStatus, number>>;
   },
 ): ReportSummary {
-  const byStatus = { pass: 0, fail: 0, 'not-applicable': 0, error: 0 };
   const failed = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<(typeof SEVERITIES)[number], number>;
   let suppressed = 0;
   for (const finding of findings) {
-    byStatus[finding.status]++;
     if (finding.suppressed) {
       suppressed++;
     } else if (finding.status === 'fail') {
@@ -132,7 +137,7 @@ function summarise(
     resources: resources.length,
     checks: extra.checks,
     files: extra.files,
-    findings: byStatus,
+    findings: { ...extra.counts },
     failed,
     suppressed,
     unknownKinds: extra.unknownKinds,
@@ -151,7 +156,7 @@ export async function scanManifests(paths: readonly string[], options: ScanOptio
   const loaded = await loadManifests(paths, { maxFileBytes, ...(options.stdin ? { stdin: options.stdin } : {}) });
   logger.debug({ files: loaded.stats.filesRead, resources: loaded.resources.length }, 'manifests loaded');
   const inventory = buildInventory(loaded.resources);
-  const evaluated = evaluate(inventory, resolved.checks, resolved.settings);
+  const evaluated = evaluate(inventory, resolved.checks, resolved.settings, { retain: options.findings ?? 'all' });
   const byKey = new Map(loaded.resources.map((r) => [r.key, r]));
   const exempted = applyExemptions(
     evaluated.findings,
@@ -174,6 +179,7 @@ export async function scanManifests(paths: readonly string[], options: ScanOptio
       unknownKinds: evaluated.unknownKinds,
       pssVersion: formatPssVersion(resolved.settings.pssVersion),
       frameworks: resolved.frameworks,
+      counts: evaluated.counts,
     }),
     findings: exempted.findings,
     diagnostics,

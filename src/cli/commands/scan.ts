@@ -58,6 +58,7 @@ Examples:
       ...(configFile ? { configFile } : {}),
       stdin: io.readStdin,
       logger,
+      findings: values.status === 'all' ? 'all' : 'fail',
     });
     const output = values.output as string | undefined;
     const text = format.render(report, {

@@ -337,3 +337,27 @@ describe('report JSON documentation', () => {
     assert.ok(readFileSync(REPORT_SCHEMA_PATH, 'utf8').includes('"pattern": "^1\\\\.[0-9]+$"'));
   });
 });
+
+describe('renderJsonText', () => {
+  it('is byte-identical to stringifying the whole contract object', async () => {
+    const { renderJsonText: render, toJsonReport: toJson } = await import('./json.ts');
+    for (const report of [syntheticReport(), largeReport(2000)]) {
+      for (const status of ['fail', 'all'] as const) {
+        assert.equal(render(report, status), `${JSON.stringify(toJson(report, status), null, 2)}\n`);
+      }
+    }
+  });
+
+  it('is not fooled by finding text that looks like its placeholders', async () => {
+    const { renderJsonText: render, toJsonReport: toJson } = await import('./json.ts');
+    const base = syntheticReport();
+    const first = base.findings[0];
+    assert.ok(first);
+    const hostile = {
+      ...base,
+      summary: { ...base.summary, unknownKinds: { '\u0000findings': 1 } },
+      findings: [{ ...first, status: 'fail' as const, message: '\u00000', reason: '"frameworks": "\u00000"' }],
+    };
+    assert.equal(render(hostile, 'all'), `${JSON.stringify(toJson(hostile, 'all'), null, 2)}\n`);
+  });
+});

@@ -158,12 +158,75 @@ export function toJsonReport(report: ScanReport, status: StatusFilter): JsonObje
   };
 }
 
+/** The sentinel in its only possible place: the value of a finding's frameworks or remediation key. */
+const SHARED = /^( {6}"(?:frameworks|remediation)": )"\\u0000(\d+)"/gm;
+const FINDINGS_MARK = '\u0000findings';
+
+/**
+ * The same text as `JSON.stringify(toJsonReport(report, status), null, 2)`, built finding by
+ * finding: the frameworks and remediation that all findings of a check share are rendered once
+ * and spliced in, so a report of 100,000+ findings is not one giant object to stringify.
+ * A test proves the two are byte-identical.
+ */
+export function renderJsonText(report: ScanReport, status: StatusFilter): string {
+  const fragments: string[] = [];
+  const ids = new Map<object, number>();
+  /** A sentinel standing for a shared value, rendered once at a finding's field depth (6 spaces). */
+  const shared = (value: object, normalise: () => Json): string => {
+    let id = ids.get(value);
+    if (id === undefined) {
+      id = fragments.length;
+      fragments.push(JSON.stringify(normalise(), null, 2).replace(/\n/g, '\n      '));
+      ids.set(value, id);
+    }
+    return `\u0000${id}`;
+  };
+  const chunks: string[] = [];
+  for (const finding of selectFindings(report.findings, status)) {
+    const object = {
+      checkId: finding.checkId,
+      slug: finding.slug,
+      status: finding.status,
+      severity: finding.severity,
+      title: finding.title,
+      message: finding.message,
+      resource: resourceOf(finding.resource),
+      violations: finding.violations.map(violationOf),
+      frameworks: shared(finding.frameworks, () => frameworksOf(finding.frameworks)),
+      remediation: shared(finding.remediation, () => remediationOf(finding.remediation)),
+      reason: finding.reason,
+      suppressed: finding.suppressed && suppressionOf(finding.suppressed),
+      exemptedViolations: finding.exemptedViolations?.map((v) => ({
+        ...violationOf(v),
+        suppressed: suppressionOf(v.suppressed),
+      })),
+      fingerprint: finding.fingerprint,
+    };
+    const text = `    ${JSON.stringify(object, null, 2).replace(/\n/g, '\n    ')}`;
+    chunks.push(text.replace(SHARED, (_, key: string, id: string) => `${key}${fragments[Number(id)] ?? ''}`));
+  }
+  const head = JSON.stringify(
+    {
+      schemaVersion: report.schemaVersion,
+      tool: { name: report.tool.name, version: report.tool.version },
+      summary: jsonSummary(report.summary),
+      findings: FINDINGS_MARK,
+      diagnostics: report.diagnostics.map(diagnosticOf),
+    },
+    null,
+    2,
+  );
+  const findings = chunks.length === 0 ? '[]' : `[\n${chunks.join(',\n')}\n  ]`;
+  const mark = `\n  "findings": ${JSON.stringify(FINDINGS_MARK)},\n`;
+  return `${head.replace(mark, () => `\n  "findings": ${findings},\n`)}\n`;
+}
+
 export const json: OutputFormat = {
   id: 'json',
   title: 'JSON report (stable contract, docs/reference/report-json.md)',
   mediaType: 'application/json',
   fileExtension: 'json',
   render(report, options) {
-    return `${JSON.stringify(toJsonReport(report, options.status), null, 2)}\n`;
+    return renderJsonText(report, options.status);
   },
 };
