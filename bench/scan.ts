@@ -19,7 +19,7 @@
  * --breakdown (also time the phases of one scan: load, evaluate, exemptions, render).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -27,7 +27,7 @@ import { runInNewContext } from 'node:vm';
 import { parseAllDocuments, stringify } from 'yaml';
 import { buildInventory, loadManifests } from '#inventory';
 import { applyExemptions, checkRegistry, evaluate, resolveScan, scanManifests } from '#posture';
-import { renderReport } from '#report';
+import { chunksOf, getFormat, renderReport } from '#report';
 import { generateCluster, toKubectlJson } from './generate.ts';
 
 const TARGET_RATIO = 3;
@@ -100,12 +100,26 @@ async function fullScan(
   file: string,
 ): Promise<{ resources: number; findings: number; failing: number; bytes: number }> {
   const report = await scanManifests([file], SCAN_OPTIONS);
-  const json = renderReport(report, 'json', { status: 'fail', color: false, cwd: process.cwd() });
+  // Written chunk by chunk to /dev/null, as the CLI writes the report to its output.
+  const format = getFormat('json');
+  if (!format) {
+    throw new Error('json format missing');
+  }
+  const fd = openSync('/dev/null', 'w');
+  let bytes = 0;
+  try {
+    for (const chunk of chunksOf(format, report, { status: 'fail', color: false, cwd: process.cwd() })) {
+      bytes += chunk.length;
+      writeSync(fd, chunk);
+    }
+  } finally {
+    closeSync(fd);
+  }
   return {
     resources: report.summary.resources,
     findings: report.findings.length,
     failing: report.summary.findings.fail + report.summary.findings.error,
-    bytes: json.length,
+    bytes,
   };
 }
 

@@ -29,6 +29,9 @@ describe('scanManifests', () => {
     assert.ok(ids.has('PAL-K8S-0001'), 'baseline host-namespaces runs');
     assert.ok(ids.has('PAL-K8S-0018'), 'restricted capabilities runs');
     assert.ok(!ids.has('PAL-K8S-0003'), 'baseline capabilities is superseded');
-    assert.ok([...ids].every((id) => /^PAL-K8S-00\d\d$/.test(id)), [...ids].join());
+    assert.ok(
+      [...ids].every((id) => /^PAL-K8S-00\d\d$/.test(id)),
+      [...ids].join(),
+    );
   });
 });

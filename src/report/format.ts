@@ -33,6 +33,16 @@ export interface OutputFormat {
   readonly fileExtension: string;
   /** Render the whole report; the text ends with a newline. Never throws on a valid report. */
   render(report: ScanReport, options: RenderOptions): string;
+  /**
+   * The same text in pieces, for writing a large report without holding it whole in memory.
+   * Optional: formats without it are written from `render`.
+   */
+  renderChunks?(report: ScanReport, options: RenderOptions): Iterable<string>;
+}
+
+/** A format's text as chunks: its own streaming renderer, or the whole text as one chunk. */
+export function chunksOf(format: OutputFormat, report: ScanReport, options: RenderOptions): Iterable<string> {
+  return format.renderChunks ? format.renderChunks(report, options) : [format.render(report, options)];
 }
 
 /** Whether a finding is shown under a status filter. */

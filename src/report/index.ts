@@ -8,6 +8,7 @@ import type { OutputFormat, RenderOptions } from './format.ts';
 import { FORMATS, getFormat } from './formats/index.ts';
 
 export {
+  chunksOf,
   isShown,
   type OutputFormat,
   type RenderOptions,
@@ -16,7 +17,7 @@ export {
   selectFindings,
 } from './format.ts';
 export { FORMATS, getFormat } from './formats/index.ts';
-export { json, jsonSummary, toJsonReport } from './formats/json.ts';
+export { json, jsonChunks, jsonSummary, renderJsonText, toJsonReport } from './formats/json.ts';
 export { FINGERPRINT_KEY, pascalCase, SARIF_SCHEMA_URI, sarif, sarifRule, toSarifLog } from './formats/sarif.ts';
 export { table } from './formats/table.ts';
 

@@ -2,7 +2,7 @@
  * `palisade scan <paths...>`: flags → options → scanManifests → a format → stdout or --output,
  * and the exit code. No domain logic here.
  */
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { Command } from 'commander';
 import { atLeast, createLogger, type FailOn, type LogLevel, SCAN_OPTIONS, type ScanReport } from '#core';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
@@ -41,7 +41,7 @@ Examples:
   command.action(async (paths: string[]) => {
     const { values, config, configFile } = await resolveOptions(command, SCAN_OPTIONS, io.env, io.cwd);
     const logger = createLogger(values.logLevel as LogLevel);
-    const [{ scanManifests }, { getFormat }] = await Promise.all([import('#posture'), import('#report')]);
+    const [{ scanManifests }, { chunksOf, getFormat }] = await Promise.all([import('#posture'), import('#report')]);
     const format = getFormat(values.format as string);
     if (!format) {
       throw new Error(`format ${String(values.format)} is not registered`);
@@ -61,17 +61,27 @@ Examples:
       findings: values.status === 'all' ? 'all' : 'fail',
     });
     const output = values.output as string | undefined;
-    const text = format.render(report, {
+    const chunks = chunksOf(format, report, {
       status: values.status as 'fail' | 'all',
       color: output === undefined && io.stdoutIsTTY && !io.env.NO_COLOR,
       cwd: io.cwd,
       ...(output === undefined && io.stdoutColumns ? { width: io.stdoutColumns } : {}),
     });
+    // Written piece by piece: a large report is never held whole in memory.
     if (output) {
-      await writeFile(output, text);
+      const file = await open(output, 'w');
+      try {
+        for (const chunk of chunks) {
+          await file.write(chunk);
+        }
+      } finally {
+        await file.close();
+      }
       io.stderr(`palisade: report written to ${output}\n`);
     } else {
-      await io.stdout(text);
+      for (const chunk of chunks) {
+        await io.stdout(chunk);
+      }
     }
     io.setExitCode(exitCodeFor(report, values.failOn as FailOn, values.strict === true));
   });

@@ -344,6 +344,10 @@ describe('renderJsonText', () => {
     for (const report of [syntheticReport(), largeReport(2000)]) {
       for (const status of ['fail', 'all'] as const) {
         assert.equal(render(report, status), `${JSON.stringify(toJson(report, status), null, 2)}\n`);
+        assert.equal(
+          render({ ...report, findings: [] }, status),
+          `${JSON.stringify(toJson({ ...report, findings: [] }, status), null, 2)}\n`,
+        );
       }
     }
   });

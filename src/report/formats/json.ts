@@ -169,6 +169,11 @@ const FINDINGS_MARK = '\u0000findings';
  * A test proves the two are byte-identical.
  */
 export function renderJsonText(report: ScanReport, status: StatusFilter): string {
+  return [...jsonChunks(report, status)].join('');
+}
+
+/** renderJsonText in pieces: the head, then each finding, then the tail. */
+export function* jsonChunks(report: ScanReport, status: StatusFilter): Generator<string> {
   const fragments: string[] = [];
   const ids = new Map<object, number>();
   /** A sentinel standing for a shared value, rendered once at a finding's field depth (6 spaces). */
@@ -181,8 +186,27 @@ export function renderJsonText(report: ScanReport, status: StatusFilter): string
     }
     return `\u0000${id}`;
   };
-  const chunks: string[] = [];
-  for (const finding of selectFindings(report.findings, status)) {
+  const head = JSON.stringify(
+    {
+      schemaVersion: report.schemaVersion,
+      tool: { name: report.tool.name, version: report.tool.version },
+      summary: jsonSummary(report.summary),
+      findings: FINDINGS_MARK,
+      diagnostics: report.diagnostics.map(diagnosticOf),
+    },
+    null,
+    2,
+  );
+  const mark = `\n  "findings": ${JSON.stringify(FINDINGS_MARK)},\n`;
+  const at = head.indexOf(mark);
+  const selected = selectFindings(report.findings, status);
+  if (selected.length === 0) {
+    yield `${head.slice(0, at)}\n  "findings": [],\n${head.slice(at + mark.length)}\n`;
+    return;
+  }
+  yield `${head.slice(0, at)}\n  "findings": [\n`;
+  let first = true;
+  for (const finding of selected) {
     const object = {
       checkId: finding.checkId,
       slug: finding.slug,
@@ -202,23 +226,11 @@ export function renderJsonText(report: ScanReport, status: StatusFilter): string
       })),
       fingerprint: finding.fingerprint,
     };
-    const text = `    ${JSON.stringify(object, null, 2).replace(/\n/g, '\n    ')}`;
-    chunks.push(text.replace(SHARED, (_, key: string, id: string) => `${key}${fragments[Number(id)] ?? ''}`));
+    const text = `${first ? '' : ',\n'}    ${JSON.stringify(object, null, 2).replace(/\n/g, '\n    ')}`;
+    first = false;
+    yield text.replace(SHARED, (_, key: string, id: string) => `${key}${fragments[Number(id)] ?? ''}`);
   }
-  const head = JSON.stringify(
-    {
-      schemaVersion: report.schemaVersion,
-      tool: { name: report.tool.name, version: report.tool.version },
-      summary: jsonSummary(report.summary),
-      findings: FINDINGS_MARK,
-      diagnostics: report.diagnostics.map(diagnosticOf),
-    },
-    null,
-    2,
-  );
-  const findings = chunks.length === 0 ? '[]' : `[\n${chunks.join(',\n')}\n  ]`;
-  const mark = `\n  "findings": ${JSON.stringify(FINDINGS_MARK)},\n`;
-  return `${head.replace(mark, () => `\n  "findings": ${findings},\n`)}\n`;
+  yield `\n  ],\n${head.slice(at + mark.length)}\n`;
 }
 
 export const json: OutputFormat = {
@@ -228,5 +240,8 @@ export const json: OutputFormat = {
   fileExtension: 'json',
   render(report, options) {
     return renderJsonText(report, options.status);
+  },
+  renderChunks(report, options) {
+    return jsonChunks(report, options.status);
   },
 };
