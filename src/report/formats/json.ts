@@ -158,6 +158,88 @@ export function toJsonReport(report: ScanReport, status: StatusFilter): JsonObje
   };
 }
 
+const q = JSON.stringify;
+
+/** Key/value lines of an object at an indent, skipping undefined values (as JSON.stringify does). */
+function fields(indent: string, entries: readonly (readonly [string, string | undefined])[]): string {
+  const lines: string[] = [];
+  for (const [key, value] of entries) {
+    if (value !== undefined) {
+      lines.push(`${indent}${q(key)}: ${value}`);
+    }
+  }
+  return lines.join(',\n');
+}
+
+function scalar(value: unknown): string | undefined | null {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'function' || typeof value === 'symbol' ? undefined : q(value);
+  }
+  return null; // an object or array: not handled by the fast path
+}
+
+/**
+ * A finding's text at array depth, written directly for the common shape (no reason, no
+ * suppression, scalar `actual`): the same bytes JSON.stringify would give, without building an
+ * intermediate object or re-indenting. Returns undefined for other shapes.
+ */
+function fastFindingText(finding: Finding, frameworks: string, remediation: string): string | undefined {
+  if (finding.reason !== undefined || finding.suppressed || finding.exemptedViolations) {
+    return undefined;
+  }
+  let violations = '[]';
+  if (finding.violations.length > 0) {
+    const items: string[] = [];
+    for (const v of finding.violations) {
+      const actual = scalar(v.actual);
+      if (actual === null) {
+        return undefined;
+      }
+      items.push(
+        `        {\n${fields('          ', [
+          ['path', q(v.path)],
+          ['message', q(v.message)],
+          ['container', v.container === undefined ? undefined : q(v.container)],
+          ['actual', actual],
+        ])}\n        }`,
+      );
+    }
+    violations = `[\n${items.join(',\n')}\n      ]`;
+  }
+  const r = finding.resource;
+  const source = r.source
+    ? `{\n${fields('          ', [
+        ['file', q(r.source.file)],
+        ['line', r.source.line === undefined ? undefined : q(r.source.line)],
+        ['column', r.source.column === undefined ? undefined : q(r.source.column)],
+        ['document', r.source.document === undefined ? undefined : q(r.source.document)],
+      ])}\n        }`
+    : undefined;
+  const resource = `{\n${fields('        ', [
+    ['kind', q(r.kind)],
+    ['apiVersion', q(r.apiVersion)],
+    ['namespace', r.namespace === undefined ? undefined : q(r.namespace)],
+    ['name', q(r.name)],
+    ['source', source],
+  ])}\n      }`;
+  return `    {\n${fields('      ', [
+    ['checkId', q(finding.checkId)],
+    ['slug', q(finding.slug)],
+    ['status', q(finding.status)],
+    ['severity', q(finding.severity)],
+    ['title', q(finding.title)],
+    ['message', q(finding.message)],
+    ['resource', resource],
+    ['violations', violations],
+    ['frameworks', frameworks],
+    ['remediation', remediation],
+    ['fingerprint', q(finding.fingerprint)],
+  ])}\n    }`;
+}
+
 /** The sentinel in its only possible place: the value of a finding's frameworks or remediation key. */
 const SHARED = /^( {6}"(?:frameworks|remediation)": )"\\u0000(\d+)"/gm;
 const FINDINGS_MARK = '\u0000findings';
@@ -207,6 +289,16 @@ export function* jsonChunks(report: ScanReport, status: StatusFilter): Generator
   yield `${head.slice(0, at)}\n  "findings": [\n`;
   let first = true;
   for (const finding of selected) {
+    const fast = fastFindingText(
+      finding,
+      fragments[Number(shared(finding.frameworks, () => frameworksOf(finding.frameworks)).slice(1))] ?? '',
+      fragments[Number(shared(finding.remediation, () => remediationOf(finding.remediation)).slice(1))] ?? '',
+    );
+    if (fast !== undefined) {
+      yield `${first ? '' : ',\n'}${fast}`;
+      first = false;
+      continue;
+    }
     const object = {
       checkId: finding.checkId,
       slug: finding.slug,
