@@ -1,7 +1,7 @@
 /**
  * Walking a workload's pod template: every container (init, regular, ephemeral) with its field path.
  */
-import type { Container, PodView, Resource } from '#core';
+import type { Container, PodSpec, PodView, Resource } from '#core';
 
 export const CONTAINER_FIELDS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 export type ContainerField = (typeof CONTAINER_FIELDS)[number];
@@ -47,4 +47,19 @@ export function joinQuoted(names: readonly string[]): string {
 /** 'container' or 'containers' — for messages that name one or more offenders. */
 export function pluralize(singular: string, plural: string, count: number): string {
   return count === 1 ? singular : plural;
+}
+
+/**
+ * Windows pods: spec.os.name (what the API validates) or a kubernetes.io/os node selector.
+ * The workload hardening checks use this for Linux-only settings; the PSS checks follow
+ * upstream, which looks at spec.os.name only.
+ */
+export function isWindowsPod(spec: PodSpec): boolean {
+  const selector = spec.nodeSelector;
+  return (
+    spec.os?.name === 'windows' ||
+    (typeof selector === 'object' &&
+      selector !== null &&
+      (selector as Record<string, unknown>)['kubernetes.io/os'] === 'windows')
+  );
 }

@@ -21,7 +21,7 @@
  */
 import type { PodSpec, Violation } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
-import { CONTAINER_FIELDS, type Workload } from '../../../lib/pod.ts';
+import { CONTAINER_FIELDS, isWindowsPod, type Workload } from '../../../lib/pod.ts';
 
 /** Capabilities that break container isolation or control the node, with what they enable. */
 const DANGEROUS: ReadonlyMap<string, string> = new Map(
@@ -65,17 +65,6 @@ function extrasFor(configured: readonly string[]): ReadonlySet<string> {
     extraSets.set(configured, set);
   }
   return set;
-}
-
-/** Windows pods: spec.os.name (what the API validates) or a kubernetes.io/os node selector. */
-function isWindowsPod(spec: PodSpec): boolean {
-  const selector = spec.nodeSelector;
-  return (
-    spec.os?.name === 'windows' ||
-    (typeof selector === 'object' &&
-      selector !== null &&
-      (selector as Record<string, unknown>)['kubernetes.io/os'] === 'windows')
-  );
 }
 
 export const dangerousCapabilities = defineCheck<Workload>({

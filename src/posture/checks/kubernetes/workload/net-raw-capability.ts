@@ -18,7 +18,7 @@
  */
 import type { PodSpec, Violation } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
-import { CONTAINER_FIELDS, type Workload } from '../../../lib/pod.ts';
+import { CONTAINER_FIELDS, isWindowsPod, type Workload } from '../../../lib/pod.ts';
 
 /** Already canonical (upper case, no CAP_ prefix): the common case, answered without allocating. */
 const CANONICAL_RE = /^(?!CAP_)[A-Z0-9_]+$/;
@@ -40,17 +40,6 @@ function dropsNetRaw(drops: readonly string[]): boolean {
     }
   }
   return false;
-}
-
-/** Windows pods: spec.os.name (what the API validates) or a kubernetes.io/os node selector. */
-function isWindowsPod(spec: PodSpec): boolean {
-  const selector = spec.nodeSelector;
-  return (
-    spec.os?.name === 'windows' ||
-    (typeof selector === 'object' &&
-      selector !== null &&
-      (selector as Record<string, unknown>)['kubernetes.io/os'] === 'windows')
-  );
 }
 
 export const netRawCapability = defineCheck<Workload>({

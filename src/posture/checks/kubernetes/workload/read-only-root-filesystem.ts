@@ -17,21 +17,10 @@
 
 import type { PodSpec, Violation } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
-import type { Workload } from '../../../lib/pod.ts';
+import { isWindowsPod, type Workload } from '../../../lib/pod.ts';
 
 /** Ephemeral containers are not checked (see the header). */
 const CHECKED_FIELDS = ['initContainers', 'containers'] as const;
-
-/** Windows pods: spec.os.name (what the API validates) or a kubernetes.io/os node selector. */
-function isWindowsPod(spec: PodSpec): boolean {
-  const selector = spec.nodeSelector;
-  return (
-    spec.os?.name === 'windows' ||
-    (typeof selector === 'object' &&
-      selector !== null &&
-      (selector as Record<string, unknown>)['kubernetes.io/os'] === 'windows')
-  );
-}
 
 export const readOnlyRootFilesystem = defineCheck<Workload>({
   meta: {
