@@ -19,7 +19,7 @@ export interface ReportSummary {
   /** Failing, unsuppressed findings by severity. */
   readonly failed: Readonly<Record<Severity, number>>;
   readonly suppressed: number;
-  /** Kinds no selected check reads, with how many objects of each: counted, not errors. */
+  /** Kinds no selected check targets (cross-object checks may still read them), with counts: not errors. */
   readonly unknownKinds: Readonly<Record<string, number>>;
   readonly diagnostics: Readonly<Record<'error' | 'warning' | 'info', number>>;
   /** The Pod Security Standards version applied ('v1.35'). */

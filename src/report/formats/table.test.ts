@@ -66,7 +66,7 @@ describe('table format', () => {
         '  palisade.yaml (exemptions[2].expires)  warning  exemption.expired  exemptions[2] expired on 2024-01-31 and no longer applies (old migration)',
         '  deploy/must-gather/configmaps.yaml:7  info  manifest.duplicate  ConfigMap "shop/settings" was read twice and kept once',
         '',
-        'Not checked (no selected check reads these kinds): ConfigMap 1, Service 2',
+        'No check targets these kinds (cross-object checks may still read them): ConfigMap 1, Service 2',
         '7 resources, 5 checks: 4 failed (1 critical, 1 high, 1 medium, 1 info), 2 suppressed, 1 passed, 1 not applicable, 1 error',
         '',
       ].join('\n'),

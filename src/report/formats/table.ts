@@ -337,7 +337,7 @@ function render(report: ScanReport, options: RenderOptions): string {
   const unknown = Object.entries(summary.unknownKinds).sort(([a], [b]) => compareText(a, b));
   if (unknown.length > 0) {
     const list = unknown.map(([kind, n]) => `${kind} ${n}`).join(', ');
-    lines.push(c.dim(`Not checked (no selected check reads these kinds): ${list}`));
+    lines.push(c.dim(`No check targets these kinds (cross-object checks may still read them): ${list}`));
   }
   lines.push(summaryLine(c, report));
   return `${lines.join('\n')}\n`;
