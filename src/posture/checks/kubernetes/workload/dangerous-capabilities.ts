@@ -19,7 +19,7 @@
  * https://man7.org/linux/man-pages/man7/capabilities.7.html,
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline
  */
-import type { PodSpec, Violation } from '#core';
+import type { Violation } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
 import { CONTAINER_FIELDS, isWindowsPod, type Workload } from '../../../lib/pod.ts';
 

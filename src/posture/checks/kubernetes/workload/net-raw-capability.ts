@@ -16,7 +16,7 @@
  * https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-capabilities-for-a-container,
  * https://man7.org/linux/man-pages/man7/capabilities.7.html
  */
-import type { PodSpec, Violation } from '#core';
+import type { Violation } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
 import { CONTAINER_FIELDS, isWindowsPod, type Workload } from '../../../lib/pod.ts';
 

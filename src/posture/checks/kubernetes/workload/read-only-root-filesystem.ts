@@ -15,7 +15,7 @@
  * CIS Kubernetes Benchmark 5.7.3, Defender for Containers recommendation 27d6f0e9.
  */
 
-import type { PodSpec, Violation } from '#core';
+import type { Violation } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
 import { isWindowsPod, type Workload } from '../../../lib/pod.ts';
 
