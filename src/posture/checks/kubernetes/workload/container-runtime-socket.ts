@@ -19,7 +19,8 @@
  */
 import type { Violation } from '#core';
 import { defineCheck, outcome } from '../../../check.ts';
-import { containersOf, type Workload } from '../../../lib/pod.ts';
+import { hostPathVolumes, normalizeLinuxPath } from '../../../lib/host-path.ts';
+import type { Workload } from '../../../lib/pod.ts';
 
 /** Runtime sockets and socket directories (normalised), with the runtime they control. */
 const RUNTIME_PATHS: readonly (readonly [path: string, runtime: string])[] = [
@@ -49,22 +50,6 @@ const WINDOWS_PIPES: Readonly<Record<string, string>> = {
   'containerd-containerd': 'containerd',
 };
 const WINDOWS_PIPE_RE = /^[\\/]{2}\.[\\/]pipe[\\/](?<name>[^\\/]+)$/i;
-
-function normalizeLinuxPath(path: string): string {
-  const parts: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') {
-      continue;
-    }
-    if (segment === '..') {
-      parts.pop();
-    } else {
-      parts.push(segment);
-    }
-  }
-  const normalized = `/${parts.join('/')}`;
-  return normalized === '/var/run' || normalized.startsWith('/var/run/') ? `/run${normalized.slice(8)}` : normalized;
-}
 
 /** What a host path exposes of a container runtime, or undefined when nothing. */
 function runtimeExposure(hostPath: string): string | undefined {
@@ -121,39 +106,20 @@ export const containerRuntimeSocket = defineCheck<Workload>({
     admission: true,
   },
   evaluate(workload) {
-    const { spec, specPath } = workload.pod;
-    const volumes = spec.volumes;
-    if (!volumes?.some((v) => v.hostPath?.path !== undefined)) {
-      return outcome([]);
-    }
-    const containers = containersOf(workload.pod);
     const violations: Violation[] = [];
-    for (const [v, volume] of volumes.entries()) {
-      const hostPath = volume.hostPath?.path;
-      if (hostPath === undefined) {
-        continue;
-      }
-      const path = `${specPath}.volumes[${v}].hostPath.path`;
-      let mounted = false;
-      for (const { container } of containers) {
-        for (const mount of container.volumeMounts ?? []) {
-          if (mount.name !== volume.name) {
-            continue;
-          }
-          mounted = true;
-          const effective = mount.subPath ? `${hostPath}/${mount.subPath}` : hostPath;
-          const exposes = runtimeExposure(effective);
-          if (exposes !== undefined) {
-            violations.push({
-              path,
-              message: `container "${container.name}" mounts host path "${effective}" (volume "${volume.name}"): ${exposes}`,
-              container: container.name,
-              actual: hostPath,
-            });
-          }
+    for (const { volume, hostPath, path, mounts } of hostPathVolumes(workload.pod)) {
+      for (const { container, effective } of mounts) {
+        const exposes = runtimeExposure(effective);
+        if (exposes !== undefined) {
+          violations.push({
+            path,
+            message: `container "${container.name}" mounts host path "${effective}" (volume "${volume.name}"): ${exposes}`,
+            container: container.name,
+            actual: hostPath,
+          });
         }
       }
-      const exposes = mounted ? undefined : runtimeExposure(hostPath);
+      const exposes = mounts.length > 0 ? undefined : runtimeExposure(hostPath);
       if (exposes !== undefined) {
         violations.push({
           path,

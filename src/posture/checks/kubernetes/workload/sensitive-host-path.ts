@@ -29,7 +29,8 @@
  */
 import type { Violation } from '#core';
 import { defineCheck, outcome } from '../../../check.ts';
-import { containersOf, type Workload } from '../../../lib/pod.ts';
+import { hostPathVolumes, normalizeLinuxPath } from '../../../lib/host-path.ts';
+import type { Workload } from '../../../lib/pod.ts';
 
 interface Location {
   /** Normalised node path. */
@@ -97,19 +98,7 @@ function normalizeHostPath(path: string): string | undefined {
   if (/^[A-Za-z]:/.test(path) || path.startsWith('\\')) {
     return undefined;
   }
-  const parts: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') {
-      continue;
-    }
-    if (segment === '..') {
-      parts.pop();
-    } else {
-      parts.push(segment);
-    }
-  }
-  const normalized = `/${parts.join('/')}`;
-  return normalized === '/var/run' || normalized.startsWith('/var/run/') ? `/run${normalized.slice(8)}` : normalized;
+  return normalizeLinuxPath(path);
 }
 
 function contains(location: string, path: string): boolean {
@@ -176,50 +165,31 @@ export const sensitiveHostPath = defineCheck<Workload>({
     admission: true,
   },
   evaluate(workload) {
-    const { spec, specPath } = workload.pod;
-    const volumes = spec.volumes;
-    if (!volumes?.some((v) => v.hostPath?.path !== undefined)) {
-      return outcome([]);
-    }
-    const containers = containersOf(workload.pod);
     const violations: Violation[] = [];
-    for (const [v, volume] of volumes.entries()) {
-      const hostPath = volume.hostPath?.path;
-      if (hostPath === undefined) {
-        continue;
-      }
-      const volumePath = `${specPath}.volumes[${v}].hostPath.path`;
-      let mounted = false;
-      for (const { container, path } of containers) {
-        for (const [m, mount] of (container.volumeMounts ?? []).entries()) {
-          if (mount.name !== volume.name) {
-            continue;
-          }
-          mounted = true;
-          const effective = mount.subPath ? `${hostPath}/${mount.subPath}` : hostPath;
-          const normalized = normalizeHostPath(effective);
-          const readOnly = mount.readOnly === true;
-          const why = normalized === undefined ? undefined : sensitivity(normalized, readOnly);
-          const access = readOnly ? 'read-only' : 'writable';
-          const subject = `container "${container.name}" mounts host path "${effective}" ${access} (volume "${volume.name}")`;
-          if (why !== undefined) {
-            violations.push({
-              path: volumePath,
-              message: `${subject}: ${why}`,
-              container: container.name,
-              actual: hostPath,
-            });
-          } else if (!readOnly) {
-            violations.push({
-              path: `${path}.volumeMounts[${m}].readOnly`,
-              message: subject,
-              container: container.name,
-              actual: hostPath,
-            });
-          }
+    for (const { volume, hostPath, path: volumePath, mounts } of hostPathVolumes(workload.pod)) {
+      for (const { container, containerPath, mount, mountIndex, effective } of mounts) {
+        const normalized = normalizeHostPath(effective);
+        const readOnly = mount.readOnly === true;
+        const why = normalized === undefined ? undefined : sensitivity(normalized, readOnly);
+        const access = readOnly ? 'read-only' : 'writable';
+        const subject = `container "${container.name}" mounts host path "${effective}" ${access} (volume "${volume.name}")`;
+        if (why !== undefined) {
+          violations.push({
+            path: volumePath,
+            message: `${subject}: ${why}`,
+            container: container.name,
+            actual: hostPath,
+          });
+        } else if (!readOnly) {
+          violations.push({
+            path: `${containerPath}.volumeMounts[${mountIndex}].readOnly`,
+            message: subject,
+            container: container.name,
+            actual: hostPath,
+          });
         }
       }
-      if (!mounted) {
+      if (mounts.length === 0) {
         const normalized = normalizeHostPath(hostPath);
         // Nothing reads or writes it yet; judge what it exposes, as for a read-only mount.
         const why = normalized === undefined ? undefined : sensitivity(normalized, true);
