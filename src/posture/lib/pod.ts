@@ -51,10 +51,10 @@ export function pluralize(singular: string, plural: string, count: number): stri
 
 /**
  * Windows pods: spec.os.name (what the API validates) or a kubernetes.io/os node selector.
- * The workload hardening checks use this for Linux-only settings; the PSS checks follow
- * upstream, which looks at spec.os.name only.
+ * The workload hardening checks use this for Linux-only settings. Not the same test as
+ * lib/pss.ts isWindowsPod, which follows upstream Pod Security admission (spec.os.name only).
  */
-export function isWindowsPod(spec: PodSpec): boolean {
+export function runsOnWindows(spec: PodSpec): boolean {
   const selector = spec.nodeSelector;
   return (
     spec.os?.name === 'windows' ||

@@ -21,7 +21,7 @@
  */
 import type { Violation } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
-import { CONTAINER_FIELDS, isWindowsPod, type Workload } from '../../../lib/pod.ts';
+import { CONTAINER_FIELDS, runsOnWindows, type Workload } from '../../../lib/pod.ts';
 
 /** Capabilities that break container isolation or control the node, with what they enable. */
 const DANGEROUS: ReadonlyMap<string, string> = new Map(
@@ -109,7 +109,7 @@ export const dangerousCapabilities = defineCheck<Workload>({
     admission: true,
   },
   evaluate(workload, ctx) {
-    if (isWindowsPod(workload.pod.spec)) {
+    if (runsOnWindows(workload.pod.spec)) {
       return notApplicable('Windows pods have no Linux capabilities');
     }
     const extras = extrasFor(ctx.settings.dangerousCapabilities);

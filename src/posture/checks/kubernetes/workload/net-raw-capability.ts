@@ -18,7 +18,7 @@
  */
 import type { Violation } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
-import { CONTAINER_FIELDS, isWindowsPod, type Workload } from '../../../lib/pod.ts';
+import { CONTAINER_FIELDS, runsOnWindows, type Workload } from '../../../lib/pod.ts';
 
 /** Already canonical (upper case, no CAP_ prefix): the common case, answered without allocating. */
 const CANONICAL_RE = /^(?!CAP_)[A-Z0-9_]+$/;
@@ -82,7 +82,7 @@ export const netRawCapability = defineCheck<Workload>({
     admission: true,
   },
   evaluate(workload) {
-    if (isWindowsPod(workload.pod.spec)) {
+    if (runsOnWindows(workload.pod.spec)) {
       return notApplicable('Windows pods have no Linux capabilities');
     }
     const violations: Violation[] = [];

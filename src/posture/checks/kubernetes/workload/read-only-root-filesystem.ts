@@ -17,7 +17,7 @@
 
 import type { Violation } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
-import { isWindowsPod, type Workload } from '../../../lib/pod.ts';
+import { runsOnWindows, type Workload } from '../../../lib/pod.ts';
 
 /** Ephemeral containers are not checked (see the header). */
 const CHECKED_FIELDS = ['initContainers', 'containers'] as const;
@@ -61,7 +61,7 @@ export const readOnlyRootFilesystem = defineCheck<Workload>({
   },
   evaluate(workload) {
     const { pod } = workload;
-    if (isWindowsPod(pod.spec)) {
+    if (runsOnWindows(pod.spec)) {
       return notApplicable('Windows pods cannot set readOnlyRootFilesystem');
     }
     const violations: Violation[] = [];
