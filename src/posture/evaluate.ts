@@ -52,8 +52,7 @@ export function selectChecks(all: readonly AnyCheck[], selection: CheckSelection
   return chosen.filter((c) => !overridden.has(c.meta.id));
 }
 
-function messageFor(check: AnyCheck, resource: Resource, result: CheckOutcome): string {
-  const subject = describeResource(resource);
+function messageFor(check: AnyCheck, subject: string, result: CheckOutcome): string {
   switch (result.status) {
     case 'pass':
       return `${subject} passes: ${check.meta.title.toLowerCase()} not found.`;
@@ -63,7 +62,11 @@ function messageFor(check: AnyCheck, resource: Resource, result: CheckOutcome): 
       if (result.message) {
         return result.message;
       }
-      const details = result.violations.map((v) => v.message).join('; ');
+      // Concatenation, not join: the message shares the violation messages instead of copying them.
+      let details = '';
+      for (const violation of result.violations) {
+        details = details === '' ? violation.message : `${details}; ${violation.message}`;
+      }
       return `${subject}: ${check.meta.title}: ${details}.`;
     }
   }
@@ -74,6 +77,7 @@ export function makeFinding(
   resource: Resource,
   result: CheckOutcome,
   ref: ResourceRef = refOf(resource),
+  subject: string = describeResource(resource),
 ): Finding {
   const { meta } = check;
   return {
@@ -82,7 +86,7 @@ export function makeFinding(
     status: result.status,
     severity: meta.severity,
     title: meta.title,
-    message: messageFor(check, resource, result),
+    message: messageFor(check, subject, result),
     resource: ref,
     violations: result.status === 'fail' ? result.violations : [],
     frameworks: meta.frameworks,
@@ -92,7 +96,13 @@ export function makeFinding(
   };
 }
 
-function errorFinding(check: AnyCheck, resource: Resource, reason: string, ref: ResourceRef): Finding {
+function errorFinding(
+  check: AnyCheck,
+  resource: Resource,
+  reason: string,
+  ref: ResourceRef,
+  subject: string = describeResource(resource),
+): Finding {
   const { meta } = check;
   return {
     checkId: meta.id,
@@ -100,7 +110,7 @@ function errorFinding(check: AnyCheck, resource: Resource, reason: string, ref: 
     status: 'error',
     severity: meta.severity,
     title: meta.title,
-    message: `${describeResource(resource)}: check could not run: ${reason}.`,
+    message: `${subject}: check could not run: ${reason}.`,
     resource: ref,
     violations: [],
     frameworks: meta.frameworks,
@@ -117,6 +127,8 @@ export interface EvaluateResult {
   readonly counts: Record<FindingStatus, number>;
   /** Kinds no selected check targets, with counts. */
   readonly unknownKinds: Record<string, number>;
+  /** The resource a retained finding is about (by its shared `resource` reference). */
+  readonly resourceOf: (finding: Finding) => Resource | undefined;
 }
 
 export function createContext(inventory: Inventory, settings: CheckSettings): CheckContext {
@@ -172,13 +184,18 @@ export function evaluate(
   const findings: Finding[] = [];
   const counts: Record<FindingStatus, number> = { pass: 0, fail: 0, 'not-applicable': 0, error: 0 };
   const unknownKinds: Record<string, number> = {};
-  // One ResourceRef per resource, shared by its findings, built only when a finding is kept.
+  // One ResourceRef and one subject per resource, shared by its findings, built only when a
+  // finding is kept; the map from ref to resource serves exemptions without re-parsing keys.
+  const resources = new Map<ResourceRef, Resource>();
   let current: Resource | undefined;
   let currentRef: ResourceRef | undefined;
+  let currentSubject = '';
   const refFor = (resource: Resource): ResourceRef => {
     if (current !== resource || !currentRef) {
       current = resource;
       currentRef = refOf(resource);
+      currentSubject = describeResource(resource);
+      resources.set(currentRef, resource);
     }
     return currentRef;
   };
@@ -188,14 +205,16 @@ export function evaluate(
       result = check.evaluate(resource, ctx);
     } catch (error) {
       counts.error++;
+      const ref = refFor(resource);
       findings.push(
-        errorFinding(check, resource, error instanceof Error ? error.message : String(error), refFor(resource)),
+        errorFinding(check, resource, error instanceof Error ? error.message : String(error), ref, currentSubject),
       );
       return;
     }
     counts[result.status]++;
     if (retainAll || result.status === 'fail') {
-      findings.push(makeFinding(check, resource, result, refFor(resource)));
+      const ref = refFor(resource);
+      findings.push(makeFinding(check, resource, result, ref, currentSubject));
     }
   };
   for (const resource of inventory.resources) {
@@ -205,7 +224,8 @@ export function evaluate(
         targeted = true;
         if (resource.podError !== undefined) {
           counts.error++;
-          findings.push(errorFinding(check, resource, resource.podError, refFor(resource)));
+          const ref = refFor(resource);
+          findings.push(errorFinding(check, resource, resource.podError, ref, currentSubject));
         } else {
           run(check, resource);
         }
@@ -222,5 +242,5 @@ export function evaluate(
       unknownKinds[resource.kind] = (unknownKinds[resource.kind] ?? 0) + 1;
     }
   }
-  return { findings, counts, unknownKinds };
+  return { findings, counts, unknownKinds, resourceOf: (finding) => resources.get(finding.resource) };
 }

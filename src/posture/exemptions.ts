@@ -120,8 +120,16 @@ interface AnnotationEntry {
   readonly container?: string;
 }
 
+const NO_RULES: readonly Rule[] = Object.freeze([]);
+
 /** Annotation exemptions of one resource (object metadata and pod template metadata). */
-function annotationRules(resource: Resource, options: ExemptionOptions, diagnostics: Diagnostic[]): Rule[] {
+function annotationRules(resource: Resource, options: ExemptionOptions, diagnostics: Diagnostic[]): readonly Rule[] {
+  if (
+    resource.object.metadata?.annotations?.[IGNORE_ANNOTATION] === undefined &&
+    resource.pod?.metadata.annotations?.[IGNORE_ANNOTATION] === undefined
+  ) {
+    return NO_RULES; // the common case, without building anything
+  }
   const sources = [{ annotations: resource.object.metadata?.annotations, path: 'metadata.annotations' }];
   if (resource.pod && resource.pod.metadataPath !== 'metadata') {
     sources.push({ annotations: resource.pod.metadata.annotations, path: `${resource.pod.metadataPath}.annotations` });
@@ -251,6 +259,24 @@ function applyRule(finding: Finding, rule: Rule): Finding {
   return { ...finding, violations: kept, exemptedViolations: exempted };
 }
 
+/** Config rules first, then annotation rules; the first rule that silences the finding wins. */
+function applyRules(finding: Finding, rules: readonly Rule[], resource: Resource): Finding {
+  let current = finding;
+  for (const rule of rules) {
+    if (current.suppressed) {
+      break;
+    }
+    if (rule.checks !== 'all' && !rule.checks.has(finding.checkId)) {
+      continue;
+    }
+    if (!rule.matches(resource)) {
+      continue;
+    }
+    current = applyRule(current, rule);
+  }
+  return current;
+}
+
 /**
  * Apply exemptions to failing findings. `resourceOf` maps a finding to its resource.
  * Returns new findings (same order) and the diagnostics about exemptions.
@@ -262,7 +288,7 @@ export function applyExemptions(
 ): { findings: Finding[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const fromConfig = configRules(options, diagnostics).filter((r) => !r.expired);
-  const annotationCache = new Map<Resource, Rule[]>();
+  const annotationCache = new Map<Resource, readonly Rule[]>();
   const out: Finding[] = [];
   for (const finding of findings) {
     if (finding.status !== 'fail') {
@@ -279,19 +305,12 @@ export function applyExemptions(
       fromAnnotations = annotationRules(resource, options, diagnostics).filter((r) => !r.expired);
       annotationCache.set(resource, fromAnnotations);
     }
-    let current = finding;
-    for (const rule of [...fromConfig, ...fromAnnotations]) {
-      if (current.suppressed) {
-        break;
-      }
-      if (rule.checks !== 'all' && !rule.checks.has(finding.checkId)) {
-        continue;
-      }
-      if (!rule.matches(resource)) {
-        continue;
-      }
-      current = applyRule(current, rule);
+    if (fromConfig.length === 0 && fromAnnotations.length === 0) {
+      out.push(finding);
+      continue;
     }
+    let current = applyRules(finding, fromConfig, resource);
+    current = applyRules(current, fromAnnotations, resource);
     out.push(current);
   }
   return { findings: out, diagnostics };

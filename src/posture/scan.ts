@@ -157,18 +157,13 @@ export async function scanManifests(paths: readonly string[], options: ScanOptio
   logger.debug({ files: loaded.stats.filesRead, resources: loaded.resources.length }, 'manifests loaded');
   const inventory = buildInventory(loaded.resources);
   const evaluated = evaluate(inventory, resolved.checks, resolved.settings, { retain: options.findings ?? 'all' });
-  const byKey = new Map(loaded.resources.map((r) => [r.key, r]));
-  const exempted = applyExemptions(
-    evaluated.findings,
-    (finding) => byKey.get(finding.fingerprint.slice(finding.fingerprint.indexOf('|') + 1)),
-    {
-      exemptions: options.exemptions ?? config.exemptions ?? [],
-      annotations: options.annotations ?? config.annotations ?? DEFAULT_ANNOTATIONS,
-      now: options.now ?? new Date(),
-      resolveCheck: (key) => checkRegistry.get(key),
-      ...(options.configFile ? { configFile: options.configFile } : {}),
-    },
-  );
+  const exempted = applyExemptions(evaluated.findings, evaluated.resourceOf, {
+    exemptions: options.exemptions ?? config.exemptions ?? [],
+    annotations: options.annotations ?? config.annotations ?? DEFAULT_ANNOTATIONS,
+    now: options.now ?? new Date(),
+    resolveCheck: (key) => checkRegistry.get(key),
+    ...(options.configFile ? { configFile: options.configFile } : {}),
+  });
   const diagnostics = [...loaded.diagnostics, ...exempted.diagnostics];
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -17,7 +17,7 @@
  * plus one violation per offending field, or an exemption (the check does not govern this pod,
  * e.g. Windows pods from v1.25 for some restricted checks), reported as not-applicable.
  */
-import { type Container, describeResource, type PodSpec, type PodView, type Violation } from '#core';
+import { type Container, describeResource, type PodSpec, type PodView, type Resource, type Violation } from '#core';
 import { type Check, type CheckMeta, type CheckOutcome, notApplicable, PASS } from '../check.ts';
 import { CONTAINER_FIELDS, type ContainerField, type Workload } from './pod.ts';
 import { formatPssVersion, LATEST_PSS_VERSION } from './pss-version.ts';
@@ -108,6 +108,10 @@ export function definePssCheck(spec: PssCheckSpec): PssCheck {
     table.push(fn ?? overrides?.evaluatorAt(minor));
   }
   const introduced = `check introduced in v1.${first}`;
+  // ' violates PodSecurity "restricted:v1.30": ' for each version, built once.
+  const violatesAt = table.map(
+    (_, minor) => ` violates PodSecurity "${level}:${formatPssVersion({ major: 1, minor })}": `,
+  );
   const meta: CheckMeta = {
     ...spec.meta,
     targets: [{ class: 'workload' }],
@@ -139,15 +143,28 @@ export function definePssCheck(spec: PssCheckSpec): PssCheck {
       if ('exempt' in result) {
         return notApplicable(result.exempt);
       }
-      const version = formatPssVersion({ major: 1, minor });
       const detail = result.detail ? ` (${result.detail})` : '';
       return {
         status: 'fail',
         violations: result.violations,
-        message: `${describeResource(resource)} violates PodSecurity "${level}:${version}": ${result.reason}${detail}`,
+        message: `${subjectOf(resource)}${violatesAt[minor]}${result.reason}${detail}`,
       };
     },
   };
+}
+
+/**
+ * describeResource of the resource the PSS checks are looking at. Every PSS check of one workload
+ * runs in a row, so remembering the last one spares each failing check its own copy of the string.
+ */
+let lastResource: Resource | undefined;
+let lastSubject = '';
+function subjectOf(resource: Resource): string {
+  if (resource !== lastResource) {
+    lastResource = resource;
+    lastSubject = describeResource(resource);
+  }
+  return lastSubject;
 }
 
 /** True for checks built by definePssCheck. */
