@@ -29,7 +29,7 @@ import { runInNewContext } from 'node:vm';
 import { parseAllDocuments, stringify } from 'yaml';
 import { buildInventory, loadManifests } from '#inventory';
 import { applyExemptions, checkRegistry, evaluate, resolveScan, scanManifests } from '#posture';
-import { chunksOf, getFormat, renderReport } from '#report';
+import { chunksOf, getFormat } from '#report';
 import { generateCluster, toKubectlJson } from './generate.ts';
 
 const TARGET_RATIO = 3;

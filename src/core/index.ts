@@ -5,6 +5,7 @@ export * from './log.ts';
 export * from './model/finding.ts';
 export * from './model/framework.ts';
 export * from './model/kubernetes.ts';
+export * from './model/package.ts';
 export * from './model/remediation.ts';
 export * from './model/report.ts';
 export * from './model/resource.ts';

@@ -1,0 +1,1 @@
+export type { AnalyzeContext, Analyzer, FileInput } from './analyzer.ts';

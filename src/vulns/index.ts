@@ -1,0 +1,1 @@
+export { InvalidVersionError, type VersionScheme } from './versioning/scheme.ts';
