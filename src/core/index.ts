@@ -10,6 +10,7 @@ export * from './model/remediation.ts';
 export * from './model/report.ts';
 export * from './model/resource.ts';
 export * from './model/severity.ts';
+export * from './model/vulnerability.ts';
 export * from './registry.ts';
 export { compileGuard, type Guard } from './schema/guard.ts';
 export * from './version.ts';
