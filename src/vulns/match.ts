@@ -110,12 +110,7 @@ function describeSpan(introduced: string | undefined, end: Event | undefined): s
   return parts.join(', ');
 }
 
-function matchRange(
-  version: string,
-  range: OsvRange,
-  rangeIndex: number,
-  scheme: VersionScheme,
-): MatchResult {
+function matchRange(version: string, range: OsvRange, rangeIndex: number, scheme: VersionScheme): MatchResult {
   const events: Event[] = [];
   range.events.forEach((raw, order) => {
     const event = eventOf(raw, order);
