@@ -5,6 +5,11 @@
  * import { scanManifests } from 'palisade';
  * const report = await scanManifests(['k8s/'], { frameworks: ['pss-restricted'], pssVersion: 'v1.30' });
  * const failing = report.findings.filter((f) => f.status === 'fail' && !f.suppressed);
+ *
+ * @example
+ * import { scanImage } from 'palisade';
+ * const report = await scanImage('image.tar', { database: 'vulndb.sqlite' });
+ * for (const v of report.vulnerabilities ?? []) console.log(v.id, v.package.name, v.fixedVersion);
  */
 export type {
   AnnotationPolicy,
@@ -15,16 +20,22 @@ export type {
   Finding,
   FindingStatus,
   Framework,
+  OsRelease,
+  Package,
   Remediation,
   ReportSummary,
   Resource,
   ResourceRef,
   ScanReport,
+  ScanSubject,
   Severity,
   SourceLocation,
   SourceRef,
   Suppression,
   Violation,
+  Vulnerability,
+  VulnerabilitySeverity,
+  VulnerabilitySummary,
 } from '#core';
 export {
   ConfigError,
@@ -37,6 +48,7 @@ export {
   SEVERITIES,
   UsageError,
 } from '#core';
+export { buildCycloneDx, buildSpdx, collectPackages, readSbom, writeCycloneDx, writeSpdx } from '#images';
 export { type LoadResult, loadManifests } from '#inventory';
 export {
   CHECKS,
@@ -49,3 +61,15 @@ export {
   scanManifests,
 } from '#posture';
 export { getFormat, type RenderOptions, renderReport } from '#report';
+export {
+  AdvisoryStore,
+  compareVersions,
+  defaultDatabasePath,
+  type ImageScanOptions,
+  InvalidVersionError,
+  importAdvisories,
+  matchPackages,
+  scanImage,
+  schemeFor,
+  type VersionScheme,
+} from '#vulns';

@@ -1,6 +1,14 @@
 /** images: reading images, root filesystems and project directories into packages and SBOMs. */
 export type { AnalyzeContext, Analyzer, FileInput } from './analyzer.ts';
 export { ANALYZERS, LANG_ANALYZERS, OS_ANALYZERS } from './analyzers/index.ts';
+export {
+  analyzeFilesystem,
+  type CollectOptions,
+  collectPackages,
+  defaultImageCache,
+  type ScannedSource,
+  type SourceType,
+} from './inventory.ts';
 export * from './oci/index.ts';
 export { detectOs, type ReadFile } from './os/detect.ts';
 export { isUbuntuLts, osvEcosystem, purlDistro, purlNamespace } from './os/distro.ts';

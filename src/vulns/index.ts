@@ -1,4 +1,26 @@
 /** vulns: matching packages to OSV advisories with exact per-ecosystem version semantics. */
+
+export { type ImportInput, type ImportOptions, type ImportResult, importAdvisories } from './db/import.ts';
+export {
+  type Advisory,
+  type AdvisoryProblem,
+  type Affected,
+  advisorySchema,
+  normalizePackageName,
+  parseAdvisory,
+  splitEcosystem,
+} from './db/osv.ts';
+export {
+  AdvisoryCache,
+  AdvisoryStore,
+  type AgeCheck,
+  defaultDatabasePath,
+  type LookupKey,
+  type OpenStoreOptions,
+  type SourceStatus,
+  STORE_SCHEMA_VERSION,
+  type StoreStatus,
+} from './db/store.ts';
 export {
   type MatchProof,
   type MatchResult,
@@ -7,6 +29,14 @@ export {
   type OsvEvent,
   type OsvRange,
 } from './match.ts';
+export { lookupEcosystem, type MatchOptions, matchPackages } from './scan.ts';
+export {
+  DEFAULT_FAIL_AFTER_DAYS,
+  DEFAULT_WARN_AFTER_DAYS,
+  type ImageScanOptions,
+  scanImage,
+  summariseVulnerabilities,
+} from './scan-image.ts';
 export {
   type CvssError,
   type CvssScore,
@@ -31,3 +61,4 @@ export {
   VERSION_SCHEMES,
   type VersionScheme,
 } from './versioning/index.ts';
+export { applyVex, readVex, type VexStatement } from './vex.ts';

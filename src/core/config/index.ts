@@ -1,4 +1,12 @@
 export { renderConfigMarkdown } from './docs.ts';
 export { DEFAULT_CONFIG_FILES, loadConfigFile, parseConfig } from './load.ts';
 export { configValue, envValue, type OptionDef, type OptionType, OUTPUT_FORMATS, SCAN_OPTIONS } from './options.ts';
-export { AnnotationPolicy, ByteSize, Config, Exemption, FailOn, parseByteSize } from './schema.ts';
+export {
+  AnnotationPolicy,
+  ByteSize,
+  Config,
+  Exemption,
+  FailOn,
+  parseByteSize,
+  VulnerabilityExemption,
+} from './schema.ts';

@@ -57,6 +57,19 @@ export const Exemption = z.strictObject({
 });
 export type Exemption = z.infer<typeof Exemption>;
 
+/** Silences vulnerabilities by advisory id or alias (CVE), optionally only for some packages. */
+export const VulnerabilityExemption = z.strictObject({
+  /** Why the vulnerability is acceptable. Required. */
+  reason: z.string().min(1, 'an exemption needs a reason'),
+  /** Advisory ids or aliases: 'CVE-2024-1234', 'GHSA-xxxx-xxxx-xxxx', 'DSA-5678-1'. */
+  ids: z.array(z.string().min(1)).min(1, 'name at least one vulnerability id'),
+  /** Package name globs ('libssl*'). Unset: any package. */
+  packages: z.array(z.string().min(1)).optional(),
+  /** Last day (inclusive) the exemption applies, YYYY-MM-DD. */
+  expires: IsoDate.optional(),
+});
+export type VulnerabilityExemption = z.infer<typeof VulnerabilityExemption>;
+
 export const AnnotationPolicy = z.strictObject({
   /** Honour `palisade.io/ignore` annotations at all (default true). */
   enabled: z.boolean().default(true),
@@ -97,5 +110,19 @@ export const Config = z.strictObject({
     .optional(),
   exemptions: z.array(Exemption).optional(),
   annotations: AnnotationPolicy.optional(),
+  /** Image and directory scans (`palisade image`). */
+  vulnerabilities: z
+    .strictObject({
+      /** Vulnerability database file (default: $XDG_CACHE_HOME/palisade/vulndb.sqlite). */
+      database: z.string().min(1).optional(),
+      /** Warn when the database's stalest source is older than this many days (default 7). */
+      warnAfterDays: z.number().int().positive().optional(),
+      /** Fail (exit 2) when it is older than this many days (default 30). */
+      failAfterDays: z.number().int().positive().optional(),
+      /** Leave out vulnerabilities that have no fixed version yet. */
+      ignoreUnfixed: z.boolean().optional(),
+      exemptions: z.array(VulnerabilityExemption).optional(),
+    })
+    .optional(),
 });
 export type Config = z.infer<typeof Config>;

@@ -14,10 +14,13 @@ import type {
   ReportSummary,
   ResourceRef,
   ScanReport,
+  ScanSubject,
   Suppression,
   Violation,
+  Vulnerability,
+  VulnerabilitySummary,
 } from '#core';
-import { FINDING_STATUSES, SEVERITIES } from '#core';
+import { FINDING_STATUSES, SEVERITIES, VULNERABILITY_SEVERITIES } from '#core';
 import { type OutputFormat, type StatusFilter, selectFindings } from '../format.ts';
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json | undefined };
@@ -44,6 +47,7 @@ export function jsonSummary(summary: ReportSummary): JsonObject {
     },
     pssVersion: summary.pssVersion,
     frameworks: [...summary.frameworks],
+    vulnerabilities: summary.vulnerabilities && vulnerabilitySummaryOf(summary.vulnerabilities),
   };
 }
 
@@ -108,6 +112,75 @@ function diagnosticOf(diagnostic: Diagnostic): JsonObject {
   };
 }
 
+function subjectOf(subject: ScanSubject): JsonObject {
+  return {
+    type: subject.type,
+    name: subject.name,
+    digest: subject.digest,
+    platform: subject.platform,
+    os: subject.os && { family: subject.os.family, release: subject.os.release, name: subject.os.name },
+    layers: subject.layers?.map((l) => ({ diffId: l.diffId, createdBy: l.createdBy })),
+    database: subject.database && { path: subject.database.path, ageDays: subject.database.ageDays },
+  };
+}
+
+function vulnerabilitySummaryOf(summary: VulnerabilitySummary): JsonObject {
+  return {
+    packages: summary.packages,
+    bySeverity: Object.fromEntries(VULNERABILITY_SEVERITIES.map((s) => [s, summary.bySeverity[s] ?? 0])),
+    affected: summary.affected,
+    fixable: summary.fixable,
+    indeterminate: summary.indeterminate,
+    suppressed: summary.suppressed,
+  };
+}
+
+/** A vulnerability in contract key order. */
+export function vulnerabilityOf(v: Vulnerability): JsonObject {
+  const { proof } = v;
+  return {
+    id: v.id,
+    aliases: [...v.aliases],
+    status: v.status,
+    severity: v.severity,
+    severitySource: v.severitySource,
+    cvss: v.cvss && { version: v.cvss.version, vector: v.cvss.vector, score: v.cvss.score },
+    title: v.title,
+    package: {
+      name: v.package.name,
+      version: v.package.version,
+      ecosystem: v.package.ecosystem,
+      purl: v.package.purl,
+      sourceName: v.package.sourceName,
+    },
+    fixedVersion: v.fixedVersion,
+    layer: v.layer,
+    location: { path: v.location.path, line: v.location.line, layer: v.location.layer },
+    reason: v.reason,
+    proof: proof && {
+      advisory: proof.advisory,
+      modified: proof.modified,
+      ecosystem: proof.ecosystem,
+      packageName: proof.packageName,
+      by: proof.by,
+      affectedIndex: proof.affectedIndex,
+      rangeIndex: proof.rangeIndex,
+      rangeType: proof.rangeType,
+      range: proof.range,
+      comparedVersion: proof.comparedVersion,
+      comparisons: [...proof.comparisons],
+    },
+    references: [...v.references],
+    suppressed: v.suppressed && {
+      source: v.suppressed.source,
+      reason: v.suppressed.reason,
+      expires: v.suppressed.expires,
+      origin: v.suppressed.origin,
+    },
+    fingerprint: v.fingerprint,
+  };
+}
+
 /** Memoise a normaliser by object identity: findings of one check share these objects. */
 function cached<T extends object>(normalise: (value: T) => Json): (value: T) => Json {
   const cache = new Map<T, Json>();
@@ -152,8 +225,10 @@ export function toJsonReport(report: ScanReport, status: StatusFilter): JsonObje
   return {
     schemaVersion: report.schemaVersion,
     tool: { name: report.tool.name, version: report.tool.version },
+    subject: report.subject && subjectOf(report.subject),
     summary: jsonSummary(report.summary),
     findings,
+    vulnerabilities: report.vulnerabilities?.map(vulnerabilityOf),
     diagnostics: report.diagnostics.map(diagnosticOf),
   };
 }
@@ -272,8 +347,10 @@ export function* jsonChunks(report: ScanReport, status: StatusFilter): Generator
     {
       schemaVersion: report.schemaVersion,
       tool: { name: report.tool.name, version: report.tool.version },
+      subject: report.subject && subjectOf(report.subject),
       summary: jsonSummary(report.summary),
       findings: FINDINGS_MARK,
+      vulnerabilities: report.vulnerabilities?.map(vulnerabilityOf),
       diagnostics: report.diagnostics.map(diagnosticOf),
     },
     null,
