@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { ScanReport } from '#core';
+import { REPORT_SCHEMA_VERSION, type ScanReport } from '#core';
 import type { CliIo } from './io.ts';
 import { run } from './main.ts';
 
@@ -146,7 +146,7 @@ describe('palisade CLI', () => {
       encoding: 'utf8',
     });
     assert.equal(failing.status, 1, failing.stderr);
-    assert.equal((JSON.parse(failing.stdout) as ScanReport).schemaVersion, '1.0');
+    assert.equal((JSON.parse(failing.stdout) as ScanReport).schemaVersion, REPORT_SCHEMA_VERSION);
     const usage = spawnSync(process.execPath, [bin, 'scan', '--framework', 'nope', '-'], {
       input: '',
       encoding: 'utf8',

@@ -4,6 +4,8 @@
 import { Command, CommanderError } from 'commander';
 import { PalisadeError, TOOL_VERSION } from '#core';
 import { checksCommand, frameworksCommand } from './commands/checks.ts';
+import { dbCommand } from './commands/db.ts';
+import { imageCommand, sbomCommand } from './commands/image.ts';
 import { scanCommand } from './commands/scan.ts';
 import { EXIT } from './exit-codes.ts';
 import { type CliIo, processIo } from './io.ts';
@@ -11,7 +13,7 @@ import { type CliIo, processIo } from './io.ts';
 export function buildProgram(io: CliIo): Command {
   const program = new Command('palisade')
     .description(
-      'Security posture for Kubernetes, OpenShift and Azure Red Hat OpenShift: Pod Security Standards, workload hardening, RBAC and network checks',
+      'Security for Kubernetes, OpenShift and Azure Red Hat OpenShift: posture checks (Pod Security Standards, workload hardening, RBAC, network) and image vulnerability scanning',
     )
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError()
@@ -23,6 +25,9 @@ export function buildProgram(io: CliIo): Command {
       writeErr: (text) => io.stderr(text),
     });
   program.addCommand(scanCommand(io));
+  program.addCommand(imageCommand(io));
+  program.addCommand(sbomCommand(io));
+  program.addCommand(dbCommand(io));
   program.addCommand(checksCommand(io));
   program.addCommand(frameworksCommand(io));
   for (const command of program.commands) {

@@ -210,6 +210,11 @@ export function defaultImageCache(env: NodeJS.ProcessEnv = process.env): string 
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'palisade', 'images');
 }
 
+/** Text that can only be a path: starts with '/', './', '../' or '~', or ends like an archive or SBOM. */
+function looksLikePath(source: string): boolean {
+  return /^(?:\/|\.{1,2}\/|~)/.test(source) || /\.(?:tar|tgz|tar\.gz|json|zip)$/i.test(source);
+}
+
 async function pathExists(path: string): Promise<boolean> {
   try {
     await stat(path);
@@ -240,6 +245,11 @@ export async function collectPackages(source: string, options: CollectOptions = 
   }
   let path = source;
   let type: SourceType = 'image';
+  if (!isPath && !options.forceRegistry && looksLikePath(source)) {
+    throw new InputError('input.not-found', `${source} does not exist (and is not a registry reference)`, {
+      location: { file: source },
+    });
+  }
   if (!isPath) {
     // Not a path: a registry reference (parseReference throws a UsageError naming the text).
     parseReference(source);

@@ -22,6 +22,15 @@ export {
   type StoreStatus,
 } from './db/store.ts';
 export {
+  DB_ARTIFACT_TYPE,
+  DEFAULT_OSV_BASE_URL,
+  DEFAULT_UPDATE_ECOSYSTEMS,
+  pullDatabase,
+  pushDatabase,
+  type UpdateOptions,
+  updateDatabase,
+} from './db/transfer.ts';
+export {
   type MatchProof,
   type MatchResult,
   matchAffected,

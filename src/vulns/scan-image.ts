@@ -260,6 +260,8 @@ export async function scanImage(source: string, options: ImageScanOptions = {}):
       },
       findings: [],
       vulnerabilities,
+      packages: scanned.packages,
+      ...(scanned.os ? { os: scanned.os } : {}),
       diagnostics,
     };
   } finally {

@@ -1,6 +1,15 @@
 export { renderConfigMarkdown } from './docs.ts';
 export { DEFAULT_CONFIG_FILES, loadConfigFile, parseConfig } from './load.ts';
-export { configValue, envValue, type OptionDef, type OptionType, OUTPUT_FORMATS, SCAN_OPTIONS } from './options.ts';
+export {
+  configValue,
+  envValue,
+  IMAGE_OPTIONS,
+  IMAGE_OUTPUT_FORMATS,
+  type OptionDef,
+  type OptionType,
+  OUTPUT_FORMATS,
+  SCAN_OPTIONS,
+} from './options.ts';
 export {
   AnnotationPolicy,
   ByteSize,

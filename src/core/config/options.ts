@@ -159,6 +159,88 @@ export const SCAN_OPTIONS: readonly OptionDef[] = [
   },
 ];
 
+function shared(name: string): OptionDef {
+  const def = SCAN_OPTIONS.find((d) => d.name === name);
+  if (!def) {
+    throw new Error(`option ${name} is not in SCAN_OPTIONS`);
+  }
+  return def;
+}
+
+export const IMAGE_OUTPUT_FORMATS = ['table', 'json', 'sarif', 'cyclonedx'] as const;
+
+/** Options of `palisade image`: the shared output, gating and config options plus image ones. */
+export const IMAGE_OPTIONS: readonly OptionDef[] = [
+  {
+    ...shared('format'),
+    choices: IMAGE_OUTPUT_FORMATS,
+    description: 'Report format (cyclonedx: a CycloneDX 1.6 BOM with vulnerabilities).',
+  },
+  shared('output'),
+  shared('failOn'),
+  {
+    name: 'platform',
+    flag: 'platform',
+    placeholder: '<os/arch[/variant]>',
+    env: 'PALISADE_PLATFORM',
+    type: 'string',
+    description: 'Image of a multi-arch index to scan (default linux/amd64).',
+  },
+  {
+    name: 'database',
+    configPath: ['vulnerabilities', 'database'],
+    flag: 'db',
+    placeholder: '<file>',
+    env: 'PALISADE_DB',
+    type: 'string',
+    description: 'Vulnerability database file (default: $XDG_CACHE_HOME/palisade/vulndb.sqlite).',
+  },
+  {
+    name: 'ignoreUnfixed',
+    configPath: ['vulnerabilities', 'ignoreUnfixed'],
+    flag: 'ignore-unfixed',
+    env: 'PALISADE_IGNORE_UNFIXED',
+    type: 'boolean',
+    default: false,
+    description: 'Leave out vulnerabilities that have no fixed version yet.',
+  },
+  {
+    name: 'vex',
+    flag: 'vex',
+    placeholder: '<file>',
+    env: 'PALISADE_VEX',
+    type: 'list',
+    description: 'OpenVEX or CycloneDX VEX document; not_affected statements silence vulnerabilities (repeatable).',
+  },
+  {
+    name: 'username',
+    flag: 'username',
+    placeholder: '<user>',
+    env: 'PALISADE_REGISTRY_USERNAME',
+    type: 'string',
+    description: 'Registry user name (default: credentials from ~/.docker/config.json).',
+  },
+  {
+    name: 'password',
+    flag: 'password',
+    placeholder: '<password>',
+    env: 'PALISADE_REGISTRY_PASSWORD',
+    type: 'string',
+    description: 'Registry password or token (prefer the environment variable).',
+  },
+  {
+    name: 'insecureRegistries',
+    flag: 'insecure-registry',
+    placeholder: '<host>',
+    env: 'PALISADE_INSECURE_REGISTRIES',
+    type: 'list',
+    description: 'Registry hosts reached over plain HTTP (loopback hosts always are) (repeatable).',
+  },
+  shared('strict'),
+  shared('config'),
+  shared('logLevel'),
+];
+
 /** A value from the environment, typed per the option. */
 export function envValue(def: OptionDef, env: NodeJS.ProcessEnv): string | boolean | string[] | undefined {
   if (!def.env) {

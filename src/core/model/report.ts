@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../diagnostics.ts';
 import type { Finding, FindingStatus } from './finding.ts';
+import type { OsRelease, Package } from './package.ts';
 import type { Severity } from './severity.ts';
 import type { Vulnerability, VulnerabilitySeverity } from './vulnerability.ts';
 
@@ -72,5 +73,11 @@ export interface ScanReport {
   readonly findings: readonly Finding[];
   /** Set by image and directory scans: affected and indeterminate vulnerabilities. */
   readonly vulnerabilities?: readonly Vulnerability[];
+  /**
+   * Set by image and directory scans: every package found and the detected OS, for SBOM output
+   * (CycloneDX). Not part of the JSON report (`palisade sbom` prints them).
+   */
+  readonly packages?: readonly Package[];
+  readonly os?: OsRelease;
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -29,6 +29,8 @@ import type {
   Severity,
   SourceLocation,
   Suppression,
+  Vulnerability,
+  VulnerabilitySeverity,
 } from '#core';
 import { type CheckMeta, checkRegistry, type Maturity } from '#posture';
 import { type OutputFormat, selectFindings } from '../format.ts';
@@ -261,6 +263,87 @@ function errorNotification(finding: Finding, ruleIndex: number, cwd: string): No
   };
 }
 
+const VULN_LEVEL: Readonly<Record<VulnerabilitySeverity, Result.level>> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+  unknown: 'warning',
+};
+
+/** CVSS-like score GitHub code scanning reads from `security-severity`, from the score or the severity. */
+const SEVERITY_SCORE: Readonly<Record<VulnerabilitySeverity, string>> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '2.0',
+  info: '0.0',
+  unknown: '5.0',
+};
+
+function vulnerabilityRule(v: Vulnerability): ReportingDescriptor {
+  const help = [
+    v.title,
+    v.fixedVersion ? `Upgrade ${v.package.name} to ${v.fixedVersion} or later.` : 'No fixed version is known yet.',
+    ...v.references.slice(0, 5),
+  ].join('\n');
+  return {
+    id: v.id,
+    name: v.id.replace(/[^A-Za-z0-9]/g, ''),
+    shortDescription: { text: v.title },
+    fullDescription: { text: v.title },
+    ...(v.references[0] ? { helpUri: v.references[0] } : {}),
+    help: { text: help },
+    properties: {
+      tags: ['security', 'vulnerability', v.package.ecosystem],
+      'security-severity': v.cvss ? v.cvss.score.toFixed(1) : SEVERITY_SCORE[v.severity],
+      ...(v.aliases.length > 0 ? { aliases: [...v.aliases] } : {}),
+    },
+  };
+}
+
+function vulnerabilityResult(v: Vulnerability, ruleIndex: number, cwd: string): Result {
+  const fix = v.fixedVersion ? `fixed in ${v.fixedVersion}` : 'no fix yet';
+  return {
+    ruleId: v.id,
+    ruleIndex,
+    level: VULN_LEVEL[v.severity],
+    message: {
+      text: `${v.package.name} ${v.package.version} (${v.package.ecosystem}) is affected by ${v.id}${v.aliases.length > 0 ? ` (${v.aliases.join(', ')})` : ''}: ${v.title}; ${fix}.`,
+    },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifactLocation(v.location.path, cwd),
+          region: region(v.location.line, undefined),
+        },
+        logicalLocations: [{ name: v.package.name, fullyQualifiedName: v.package.purl, kind: 'package' }],
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: sha256(v.fingerprint) },
+    ...(v.suppressed
+      ? {
+          suppressions: [
+            {
+              kind: 'external',
+              status: 'accepted',
+              justification: `${v.suppressed.reason}${v.suppressed.expires ? ` (until ${v.suppressed.expires})` : ''}`,
+              properties: { origin: v.suppressed.origin, source: v.suppressed.source },
+            },
+          ],
+        }
+      : {}),
+    properties: {
+      severity: v.severity,
+      package: { ...v.package },
+      fixedVersion: v.fixedVersion,
+      ...(v.layer ? { layer: v.layer } : {}),
+      ...(v.proof ? { proof: { range: v.proof.range, comparisons: [...v.proof.comparisons] } } : {}),
+    },
+  };
+}
+
 /** The SARIF log of a report (what `--format sarif` prints). */
 export function toSarifLog(
   report: ScanReport,
@@ -285,6 +368,20 @@ export function toSarifLog(
     } else if (finding.status === 'error') {
       errors.push(errorNotification(finding, index, options.cwd));
     }
+  }
+  const affected = (report.vulnerabilities ?? []).filter((v) => v.status === 'affected');
+  const firstByAdvisory = new Map<string, Vulnerability>();
+  for (const v of affected) {
+    if (!firstByAdvisory.has(v.id) && !ruleIndex.has(v.id)) {
+      firstByAdvisory.set(v.id, v);
+    }
+  }
+  for (const id of [...firstByAdvisory.keys()].sort()) {
+    ruleIndex.set(id, rules.length);
+    rules.push(vulnerabilityRule(firstByAdvisory.get(id)!));
+  }
+  for (const v of affected) {
+    results.push(vulnerabilityResult(v, ruleIndex.get(v.id)!, options.cwd));
   }
   const invocation: Invocation = {
     // The scan ran to completion; unreadable input and checks that could not judge are notifications.

@@ -19,14 +19,16 @@ import {
   type ScanReport,
   SEVERITIES,
   type Severity,
+  VULNERABILITY_SEVERITIES,
+  type VulnerabilitySeverity,
 } from '#core';
 import type { OutputFormat, RenderOptions } from '../format.ts';
 import { displayPath } from '../paths.ts';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-function plural(count: number, word: string): string {
-  return `${count} ${count === 1 ? word : `${word}s`}`;
+function plural(count: number, word: string, many = `${word}s`): string {
+  return `${count} ${count === 1 ? word : many}`;
 }
 
 /**
@@ -305,7 +307,105 @@ function summaryLine(c: Colors, report: ScanReport): string {
   return `${plural(summary.resources, 'resource')}, ${plural(summary.checks, 'check')}: ${parts.join(', ')}`;
 }
 
+function vulnerabilityColor(c: Colors, severity: VulnerabilitySeverity): (text: string) => string {
+  return severity === 'unknown' ? c.dim : severityColor(c, severity);
+}
+
+/** Image and directory scans: vulnerabilities grouped by severity, then by package. */
+function renderVulnerabilities(report: ScanReport, options: RenderOptions): string {
+  const c = pc.createColors(options.color);
+  const subject = report.subject;
+  const vulnerabilities = report.vulnerabilities ?? [];
+  const summary = report.summary.vulnerabilities;
+  const lines: string[] = [
+    `${c.bold(`${report.tool.name} ${report.tool.version}`)}  ${subject?.type ?? 'image'} ${subject?.name ?? ''}`,
+  ];
+  const facts: string[] = [];
+  if (subject?.os) {
+    facts.push(subject.os.name ?? `${subject.os.family} ${subject.os.release}`);
+  }
+  if (subject?.platform) {
+    facts.push(subject.platform);
+  }
+  if (subject?.digest) {
+    facts.push(subject.digest);
+  }
+  if (subject?.layers) {
+    facts.push(plural(subject.layers.length, 'layer'));
+  }
+  if (facts.length > 0) {
+    lines.push(c.dim(facts.join('  ')));
+  }
+  lines.push('');
+  const affected = vulnerabilities.filter((v) => v.status === 'affected' && !v.suppressed);
+  const layerIndex = new Map((subject?.layers ?? []).map((l, i) => [l.diffId, i + 1]));
+  if (affected.length === 0) {
+    lines.push(c.green('No affected vulnerabilities.'), '');
+  }
+  for (const severity of VULNERABILITY_SEVERITIES) {
+    const group = affected
+      .filter((v) => v.severity === severity)
+      .sort((a, b) => compareText(a.package.name, b.package.name) || compareText(a.id, b.id));
+    if (group.length === 0) {
+      continue;
+    }
+    const color = vulnerabilityColor(c, severity);
+    lines.push(color(c.bold(`${severity.toUpperCase()}  ${plural(group.length, 'vulnerability', 'vulnerabilities')}`)));
+    for (const v of group) {
+      const cve = v.aliases.find((a) => a.startsWith('CVE-'));
+      const id = cve && cve !== v.id ? `${v.id} (${cve})` : v.id;
+      const fix = v.fixedVersion ? `fixed in ${v.fixedVersion}` : c.dim('no fix yet');
+      const layer = v.layer && layerIndex.has(v.layer) ? `  layer ${layerIndex.get(v.layer)}` : '';
+      lines.push(`  ${color(id)}  ${v.package.name} ${v.package.version}  ${fix}${c.dim(layer)}`);
+      lines.push(...wrap(`    ${v.title}`, '    ', options.width));
+      if (v.proof) {
+        lines.push(
+          c.dim(`    ${v.proof.ecosystem} ${v.proof.packageName} ${v.proof.range}: ${v.proof.comparisons.join('; ')}`),
+        );
+      }
+      lines.push(c.dim(`    ${v.location.path}${v.location.line ? `:${v.location.line}` : ''}`));
+    }
+    lines.push('');
+  }
+  const silenced = vulnerabilities.filter((v) => v.status === 'affected' && v.suppressed);
+  if (silenced.length > 0) {
+    lines.push(c.bold(`SUPPRESSED  ${plural(silenced.length, 'vulnerability', 'vulnerabilities')}`));
+    for (const v of silenced) {
+      const until = v.suppressed?.expires ? ` until ${v.suppressed.expires}` : '';
+      lines.push(
+        `  ${v.id}  ${v.package.name} ${v.package.version}  ${v.suppressed?.source}${until}: ${v.suppressed?.reason}`,
+      );
+    }
+    lines.push('');
+  }
+  const undecided = vulnerabilities.filter((v) => v.status === 'indeterminate');
+  if (undecided.length > 0) {
+    lines.push(
+      c.magenta(c.bold(`INDETERMINATE  ${plural(undecided.length, 'advisory', 'advisories')} could not be decided`)),
+    );
+    for (const v of undecided) {
+      lines.push(`  ${v.id}  ${v.package.name} ${v.package.version}: ${v.reason ?? ''}`);
+    }
+    lines.push('');
+  }
+  diagnosticSection(lines, c, report.diagnostics, options);
+  if (summary) {
+    const counts = VULNERABILITY_SEVERITIES.filter((s) => (summary.bySeverity[s] ?? 0) > 0).map(
+      (s) => `${summary.bySeverity[s]} ${s}`,
+    );
+    const total = affected.length;
+    const text = `${plural(total, 'vulnerability', 'vulnerabilities')}${counts.length > 0 ? ` (${counts.join(', ')})` : ''}`;
+    lines.push(
+      `${plural(summary.packages, 'package')}: ${total > 0 ? c.red(text) : c.green(text)}, ${summary.fixable} fixable, ${summary.suppressed} suppressed, ${summary.indeterminate} indeterminate`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function render(report: ScanReport, options: RenderOptions): string {
+  if (report.vulnerabilities !== undefined) {
+    return renderVulnerabilities(report, options);
+  }
   const c = pc.createColors(options.color);
   const { summary } = report;
   const frameworks = summary.frameworks.length > 0 ? summary.frameworks.join(', ') : 'all checks';
