@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { type MatchResult, matchAffected, type OsvAffected, type OsvEvent } from './match.ts';
 import { schemeFor } from './versioning/index.ts';
 
@@ -100,7 +101,7 @@ describe('matchAffected: the OSV range walk', () => {
   });
 });
 
-const DATA = '/work/shared/data/osv-records';
+const DATA = fileURLToPath(new URL('../../../shared/data/osv-records', import.meta.url));
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
