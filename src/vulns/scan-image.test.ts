@@ -158,6 +158,58 @@ describe('scanImage on a real Debian 12 image', { skip }, () => {
     assert.equal(byId(vexed, 'DSA-9002-1')[0]?.suppressed, undefined, 'under_investigation does not silence');
   });
 
+  it('lists exactly the packages dpkg-query reports for the image root, minus the one layer 2 removed', async () => {
+    const names = ['base-files', 'bash', 'tar', 'zlib1g', 'libssl3', 'libexpat1'];
+    const expected = names
+      .map((name) => {
+        const out = execFileSync('dpkg-query', ['-W', '-f', '${Package} ${Version} ${Architecture}', name], {
+          encoding: 'utf8',
+        });
+        return out.trim();
+      })
+      .sort();
+    const found = (report.packages ?? [])
+      .filter((p) => p.analyzer === 'os/dpkg')
+      .map((p) => `${p.name} ${p.version} ${p.arch}`)
+      .sort();
+    assert.deepEqual(found, expected);
+  });
+
+  it('warns about a stale database and refuses one past the fail limit', async () => {
+    assert.ok(typeof image !== 'string');
+    const later = new Date(Date.now() + 10 * 86_400_000);
+    const stale = await scanImage(image.oci, { store, now: later, warnAfterDays: 7, failAfterDays: 30 });
+    assert.ok(stale.diagnostics.some((d) => d.code === 'vulndb.stale' && d.level === 'warning'));
+    await assert.rejects(
+      scanImage(image.oci, { store, now: new Date(Date.now() + 40 * 86_400_000), warnAfterDays: 7, failAfterDays: 30 }),
+      /vulnerability database .* older|days/i,
+    );
+  });
+
+  it('scans an SBOM written from the image to the same vulnerabilities', async () => {
+    assert.ok(typeof image !== 'string');
+    const { writeCycloneDx } = await import('#images');
+    const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-sbom-scan-'));
+    try {
+      const file = join(dir, 'image.cdx.json');
+      const bom = writeCycloneDx(
+        { name: 'test-image', ...(report.os ? { os: report.os } : {}), tool: { name: 'palisade', version: 'test' } },
+        report.packages ?? [],
+      );
+      writeFileSync(file, bom.value);
+      const fromSbom = await scanImage(file, { store, now: NOW });
+      assert.equal(fromSbom.subject?.type, 'sbom');
+      const key = (r: ScanReport) =>
+        (r.vulnerabilities ?? []).map((v) => `${v.id} ${v.package.name} ${v.status}`).sort();
+      assert.deepEqual(key(fromSbom), key(report));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says loudly when the database is empty instead of reporting nothing', async () => {
     assert.ok(typeof image !== 'string');
     const empty = AdvisoryStore.open({ path: ':memory:' });
