@@ -110,6 +110,8 @@ describe('toResource: envelope', () => {
       namespace: 'shop',
       source,
       key: 'route.openshift.io/Route/shop/web',
+      pod: undefined,
+      podError: undefined,
     });
   });
 
