@@ -545,6 +545,8 @@ export type WorkloadIsolation =
   | { readonly status: 'not-applicable'; readonly reason: string }
   | { readonly status: 'evaluated'; readonly violations: readonly Violation[] };
 
+const ISOLATED: WorkloadIsolation = { status: 'evaluated', violations: [] };
+
 /**
  * The shared logic of the workload ingress/egress isolation checks: platform namespaces and
  * host-network pods are not applicable; otherwise a violation explains which policies were
@@ -567,14 +569,15 @@ export function workloadIsolation(workload: Workload, ctx: CheckContext, directi
   const policies = policyIndex(ctx).get(namespace);
   const labels = podLabels(workload);
   const result = isolation(policies, labels, direction);
+  if (result.status === 'isolated') {
+    return ISOLATED; // the common case builds no message
+  }
   const path = `${workload.pod.metadataPath}.labels`;
   const pods = `the pods (${describeLabels(labels)})`;
   const where = describeNamespace(namespace);
   const note = direction === 'Egress' ? egressFirewallNote(policies) : '';
   const open = direction === 'Ingress' ? 'accept traffic from any source' : 'can send traffic to any destination';
   switch (result.status) {
-    case 'isolated':
-      return { status: 'evaluated', violations: [] };
     case 'indeterminate': {
       const bad = result.invalid.map((p) => `NetworkPolicy "${p.name}" is invalid (${p.reason})`).join('; ');
       throw new Error(`cannot tell whether ${pods} are isolated for ${direction}: ${bad}`);
