@@ -93,11 +93,38 @@ function flat(text: string): string {
   return text.length < 24 ? text : text.replace(START, '');
 }
 
-function flatViolations(violations: readonly Violation[]): readonly Violation[] {
+/**
+ * Violation paths and messages repeat across findings ('spec.template.spec.containers[0]
+ * .resources.limits.cpu', 'container "app" has no cpu limit'): one evaluation keeps a single flat
+ * copy of each (up to a bound), so 200,000 violations share a few thousand strings.
+ */
+export type Interner = (text: string) => string;
+
+const INTERN_LIMIT = 65_536;
+
+export function createInterner(): Interner {
+  const seen = new Map<string, string>();
+  return (text) => {
+    if (text.length < 24) {
+      return text;
+    }
+    let kept = seen.get(text);
+    if (kept === undefined) {
+      kept = flat(text);
+      if (seen.size >= INTERN_LIMIT) {
+        seen.clear();
+      }
+      seen.set(kept, kept);
+    }
+    return kept;
+  };
+}
+
+function flatViolations(violations: readonly Violation[], intern: Interner): readonly Violation[] {
   const out: Violation[] = new Array(violations.length);
   for (let i = 0; i < violations.length; i++) {
     const v = violations[i] as Violation;
-    out[i] = { ...v, path: flat(v.path), message: flat(v.message) };
+    out[i] = { ...v, path: intern(v.path), message: intern(v.message) };
   }
   return out;
 }
@@ -108,6 +135,7 @@ export function makeFinding(
   result: CheckOutcome,
   ref: ResourceRef = refOf(resource),
   subject: string = describeResource(resource),
+  intern: Interner = flat,
 ): Finding {
   const { meta } = check;
   return {
@@ -118,7 +146,7 @@ export function makeFinding(
     title: meta.title,
     message: flat(messageFor(check, subject, result)),
     resource: ref,
-    violations: result.status === 'fail' ? flatViolations(result.violations) : [],
+    violations: result.status === 'fail' ? flatViolations(result.violations, intern) : [],
     frameworks: meta.frameworks,
     remediation: meta.remediation,
     ...(result.status === 'not-applicable' ? { reason: result.reason } : {}),
@@ -194,6 +222,7 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): EvaluateResult {
   const retainAll = options.retain !== 'fail';
+  const intern = createInterner();
   const ctx = createContext(inventory, settings);
   const workloadChecks: AnyCheck[] = [];
   const byKind = new Map<string, { check: AnyCheck; apiGroup?: string }[]>();
@@ -244,7 +273,7 @@ export function evaluate(
     counts[result.status]++;
     if (retainAll || result.status === 'fail') {
       const ref = refFor(resource);
-      findings.push(makeFinding(check, resource, result, ref, currentSubject));
+      findings.push(makeFinding(check, resource, result, ref, currentSubject, intern));
     }
   };
   for (const resource of inventory.resources) {
