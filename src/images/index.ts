@@ -6,6 +6,8 @@ export {
   type CollectOptions,
   collectPackages,
   defaultImageCache,
+  ownedFiles,
+  rpmFileNames,
   type ScannedSource,
   type SourceType,
 } from './inventory.ts';

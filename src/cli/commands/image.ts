@@ -21,7 +21,18 @@ import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
 
 const SBOM_OPTIONS = IMAGE_OPTIONS.filter((d) =>
-  ['output', 'platform', 'username', 'password', 'insecureRegistries', 'strict', 'config', 'logLevel'].includes(d.name),
+  [
+    'output',
+    'platform',
+    'skipLayerCache',
+    'layerCacheDir',
+    'username',
+    'password',
+    'insecureRegistries',
+    'strict',
+    'config',
+    'logLevel',
+  ].includes(d.name),
 );
 
 /** Exit code of an image scan: unsuppressed affected vulnerabilities at or above --fail-on. */
@@ -142,6 +153,7 @@ Examples:
       ...(vulnConfig?.failAfterDays ? { failAfterDays: vulnConfig.failAfterDays } : {}),
       ...(configFile ? { configFile } : {}),
       registry: registryOptions(values),
+      cache: values.skipLayerCache === true ? false : ((values.layerCacheDir as string | undefined) ?? true),
       logger,
     });
     const output = values.output as string | undefined;
@@ -208,6 +220,7 @@ Examples:
     const { collectPackages, writeCycloneDx, writeSpdx } = await import('#images');
     const collected = await collectPackages(source, {
       ...(values.platform ? { platform: values.platform as string } : {}),
+      cache: values.skipLayerCache === true ? false : ((values.layerCacheDir as string | undefined) ?? true),
       registry: registryOptions(values),
       logger,
     });

@@ -213,6 +213,23 @@ export const IMAGE_OPTIONS: readonly OptionDef[] = [
     description: 'OpenVEX or CycloneDX VEX document; not_affected statements silence vulnerabilities (repeatable).',
   },
   {
+    name: 'skipLayerCache',
+    flag: 'skip-layer-cache',
+    env: 'PALISADE_SKIP_LAYER_CACHE',
+    type: 'boolean',
+    default: false,
+    description: 'Read every layer, without the cache of analysed layers.',
+  },
+  {
+    name: 'layerCacheDir',
+    configPath: ['vulnerabilities', 'layerCacheDir'],
+    flag: 'layer-cache-dir',
+    placeholder: '<dir>',
+    env: 'PALISADE_LAYER_CACHE_DIR',
+    type: 'string',
+    description: 'Cache of analysed layers (default: $XDG_CACHE_HOME/palisade/layers).',
+  },
+  {
     name: 'username',
     flag: 'username',
     placeholder: '<user>',

@@ -119,6 +119,8 @@ export const Config = z.strictObject({
       warnAfterDays: z.number().int().positive().optional(),
       /** Fail (exit 2) when it is older than this many days (default 30). */
       failAfterDays: z.number().int().positive().optional(),
+      /** Cache of analysed layers (default: $XDG_CACHE_HOME/palisade/layers). */
+      layerCacheDir: z.string().min(1).optional(),
       /** Leave out vulnerabilities that have no fixed version yet. */
       ignoreUnfixed: z.boolean().optional(),
       exemptions: z.array(VulnerabilityExemption).optional(),

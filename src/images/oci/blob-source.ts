@@ -57,6 +57,9 @@ export function normaliseMemberName(name: string): string | undefined {
   return parts.join('/');
 }
 
+/** Read size for streamed blobs: fewer, larger reads than the 64 KiB default (layers are tens of MiB). */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 export class TooLargeBlobError extends Error {}
 
 async function readStream(stream: Readable, maxBytes: number, label: string): Promise<Buffer> {
@@ -105,7 +108,7 @@ export async function directorySource(root: string): Promise<BlobSource> {
       if (!file) {
         throw new Error(`${name} not found in ${root}`);
       }
-      return createReadStream(file, { start });
+      return createReadStream(file, { start, highWaterMark: READ_CHUNK_BYTES });
     },
     async readAll(name, maxBytes) {
       const file = await locate(name);
@@ -332,7 +335,11 @@ function archiveSource(archive: string, members: Map<string, Member>, diagnostic
     if (member.available <= start) {
       return Readable.from([]);
     }
-    return createReadStream(archive, { start: member.offset + start, end: member.offset + member.available - 1 });
+    return createReadStream(archive, {
+      start: member.offset + start,
+      end: member.offset + member.available - 1,
+      highWaterMark: READ_CHUNK_BYTES,
+    });
   }
   return {
     label: archive,

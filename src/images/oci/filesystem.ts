@@ -114,11 +114,28 @@ type Walk =
     }
   | { readonly kind: 'loop'; readonly parts: readonly string[] };
 
+/** Loads a wanted file's bytes from its layer when they were not kept in memory (see LayeredFs.fetcher). */
+export type Fetcher = (node: Node) => Promise<Buffer | undefined>;
+
 export class LayeredFs implements VirtualFs {
   readonly root: Node = { type: 'dir', size: 0, mode: 0o755, layerIndex: -1, wanted: false, children: new Map() };
   readonly maxHops: number;
+  /**
+   * Set by the reader while its image is open: loads a wanted file (or the target of a wanted link)
+   * whose bytes were not kept, from its layer. readFile uses it; entries report such files readable.
+   */
+  fetcher: Fetcher | undefined;
   constructor(maxHops: number) {
     this.maxHops = maxHops;
+  }
+
+  /** Whether readFile can give `node`'s bytes (kept, loadable from disk, or fetchable from its layer). */
+  readable(node: Node): boolean {
+    return (
+      node.content !== undefined ||
+      node.load !== undefined ||
+      (this.fetcher !== undefined && node.type === 'file' && node.wanted && !node.omitted && node.origin !== undefined)
+    );
   }
 
   get size(): number {
@@ -176,13 +193,13 @@ export class LayeredFs implements VirtualFs {
 
   stat(path: string): FsEntry | undefined {
     const walk = this.walk(path, false);
-    return walk.kind === 'found' ? toEntry(walk.parts.join('/'), walk.node) : undefined;
+    return walk.kind === 'found' ? this.toEntry(walk.parts.join('/'), walk.node) : undefined;
   }
 
   resolve(path: string): Resolution {
     const walk = this.walk(path, true);
     if (walk.kind === 'found') {
-      return { kind: 'found', path: walk.parts.join('/'), entry: toEntry(walk.parts.join('/'), walk.node) };
+      return { kind: 'found', path: walk.parts.join('/'), entry: this.toEntry(walk.parts.join('/'), walk.node) };
     }
     if (walk.kind === 'loop') {
       return { kind: 'loop', path: walk.parts.join('/') };
@@ -204,11 +221,25 @@ export class LayeredFs implements VirtualFs {
     if (node.content) {
       return node.content;
     }
-    return node.load ? node.load() : undefined;
+    if (node.load) {
+      return node.load();
+    }
+    if (!this.fetcher || node.omitted || !node.origin) {
+      return undefined;
+    }
+    // The file itself is wanted, or it is the target of a wanted link.
+    const self = this.walk(path, false);
+    return node.wanted || (self.kind === 'found' && self.node.wanted) ? this.fetcher(node) : undefined;
   }
 
   *entries(): IterableIterator<FsEntry> {
-    yield* walkTree(this.root, '');
+    for (const [path, node] of walkNodes(this.root, '')) {
+      yield this.toEntry(path, node);
+    }
+  }
+
+  private toEntry(path: string, node: Node): FsEntry {
+    return toEntry(path, node, this.readable(node));
   }
 
   /** Every node with its path, depth first (for the reader's follow-up work). */
@@ -382,7 +413,7 @@ export class LayeredFs implements VirtualFs {
   }
 }
 
-function toEntry(path: string, node: Node): FsEntry {
+function toEntry(path: string, node: Node, readable: boolean): FsEntry {
   return {
     path,
     type: node.type,
@@ -392,7 +423,7 @@ function toEntry(path: string, node: Node): FsEntry {
     ...(node.hardlink ? { hardlink: true } : {}),
     ...(node.layer ? { layer: node.layer } : {}),
     layerIndex: node.layerIndex,
-    readable: node.content !== undefined || node.load !== undefined,
+    readable,
     ...(node.omitted ? { omitted: node.omitted } : {}),
   };
 }
@@ -406,12 +437,6 @@ function* walkNodes(node: Node, prefix: string): IterableIterator<[string, Node]
     const path = prefix === '' ? name : `${prefix}/${name}`;
     yield [path, child];
     yield* walkNodes(child, path);
-  }
-}
-
-function* walkTree(node: Node, prefix: string): IterableIterator<FsEntry> {
-  for (const [path, child] of walkNodes(node, prefix)) {
-    yield toEntry(path, child);
   }
 }
 

@@ -3,11 +3,17 @@
  * filesystem directory) into one virtual filesystem. See read.ts for the entry point.
  */
 export type { BlobSource } from './blob-source.ts';
+export { CACHE_FORMAT, defaultLayerCacheDir, LayerCache, type LayerKey, type LayerRecord } from './cache.ts';
 export type { EntryType, FsEntry, Resolution, VirtualFs } from './filesystem.ts';
 export { DEFAULT_PLATFORM, formatPlatform, parsePlatform, platformMatches } from './platform.ts';
 export {
   type ImageFilesystem,
+  type LayerReadStats,
+  type LayerResults,
   type LayerSummary,
+  type OpenedImage,
+  openImageFilesystem,
+  type PathVersion,
   type ReadImageOptions,
   readImageFilesystem,
   type Wanted,

@@ -1,9 +1,23 @@
 /**
  * Streaming one layer blob: detect its compression by magic bytes (gzip 1f 8b, zstd 28 b5 2f fd,
- * else an uncompressed tar), decompress with node:zlib, and verify while streaming:
- * - sha256 of the stored blob must equal the descriptor digest (when the source gives one), and its
- *   length the descriptor size;
- * - sha256 of the uncompressed tar must equal the config's rootfs.diff_ids entry.
+ * else an uncompressed tar), decompress with node:zlib, and verify while streaming.
+ *
+ * What is verified, and why that is enough:
+ * - the stored blob's sha256 against the descriptor digest (when the source gives one) and its
+ *   length against the descriptor size;
+ * - the uncompressed tar's sha256 against the config's rootfs.diff_ids entry, but only when the blob
+ *   has no descriptor digest (docker-save members without a digest in their name; an uncompressed
+ *   blob without one is checked against its diff ID once, as the same bytes).
+ * The chain of trust is the manifest: it is checked against the digest it is named by, and it pins
+ * the config's digest and every layer blob's digest and size. Once the blob matches, every byte the
+ * scan reads is the byte the manifest names (decompression is a pure function of the blob), so a
+ * second hash of the uncompressed stream cannot detect any tampering the first did not. What it
+ * would detect is an image whose own config states a wrong diff ID: container runtimes refuse to
+ * unpack such an image (containerd and CRI-O check diff IDs), so it never runs, and Palisade never
+ * trusts an unverified diff ID to identify content: the layer cache (cache.ts) keys entries by the
+ * verified blob digest together with the diff ID. Skipping that second hash saves about a third of
+ * the hashing (the uncompressed tar is usually 2-3x the blob).
+ *
  * A mismatch throws InputError naming the image and the layer. Decompression stops with an
  * `image.decompression-bomb` diagnostic when a layer, or the image, grows past its limits or the
  * layer's expansion ratio is absurd. A blob shorter than its descriptor, or a stream that ends early
@@ -28,6 +42,14 @@ export function detectCompression(head: Buffer): Compression {
   }
   return 'none';
 }
+
+/**
+ * Output chunk of the decompressors. node:zlib's default (16 KiB) makes one round trip to the
+ * thread pool, one Buffer and one tar-parser call per 16 KiB: for a 160 MiB layer, 10,000 of them,
+ * which cost more than the inflating itself. 256 KiB chunks make a layer read about 1.5x faster
+ * (measured on the benchmark image); the floor benchmark streams through the same code.
+ */
+const CHUNK_BYTES = 256 * 1024;
 
 export class DecompressionBombError extends Error {}
 
@@ -156,9 +178,10 @@ export async function streamLayerBlob(
   const { limits } = budget;
   const rawTap = new Tap(verify ? blobDigest?.algorithm : undefined);
   const startTotal = budget.uncompressedSoFar;
-  // An uncompressed blob checked against its diff ID needs no second hash of the same bytes.
-  const diffIsBlob = compression === 'none' && expectedBlobDigest === layer.diffId;
-  const outTap = new Tap(verify && !diffIsBlob ? diffDigest?.algorithm : undefined, (bytes) => {
+  // The diff ID is hashed only when the blob has no digest of its own (see the file header); an
+  // uncompressed blob checked against its diff ID needs no second hash of the same bytes.
+  const checkDiff = verify && blobDigest === undefined;
+  const outTap = new Tap(checkDiff ? diffDigest?.algorithm : undefined, (bytes) => {
     budget.uncompressedSoFar = startTotal + bytes;
     if (bytes > limits.maxLayerBytes) {
       throw new DecompressionBombError(`uncompressed size passed the layer limit of ${limits.maxLayerBytes} bytes`);
@@ -177,7 +200,11 @@ export async function streamLayerBlob(
     }
   });
   const decompressor =
-    compression === 'gzip' ? createGunzip() : compression === 'zstd' ? createZstdDecompress() : new PassThrough();
+    compression === 'gzip'
+      ? createGunzip({ chunkSize: CHUNK_BYTES })
+      : compression === 'zstd'
+        ? createZstdDecompress({ chunkSize: CHUNK_BYTES })
+        : new PassThrough();
   let failure: unknown;
   try {
     await pipeline(await source.open(layer.blobPath), rawTap, decompressor, outTap, sink);
@@ -237,7 +264,7 @@ export async function streamLayerBlob(
     });
     return outcome(false);
   }
-  if (verify && diffDigest && !diffIsBlob) {
+  if (checkDiff && diffDigest) {
     const actual = outTap.digest();
     if (actual !== diffDigest.hex) {
       throw new InputError(
@@ -248,4 +275,34 @@ export async function streamLayerBlob(
     }
   }
   return outcome(true);
+}
+
+/**
+ * Checks a layer blob against its digest without decompressing it, for a layer whose contents come
+ * from the layer cache. 'verified' when the blob hashes to its descriptor digest (or, uncompressed and
+ * without one, to its diff ID); 'unverifiable' when it cannot be checked that way (missing,
+ * truncated, or compressed without a digest): the caller then reads the layer normally. A mismatch
+ * throws InputError, as a full read would.
+ */
+export async function verifyLayerBlob(ctx: StreamLayerContext, layer: LayerRef): Promise<'verified' | 'unverifiable'> {
+  const { source, image } = ctx;
+  const stat = await source.stat(layer.blobPath);
+  if (!stat || stat.available < layer.size) {
+    return 'unverifiable';
+  }
+  const expected =
+    layer.digest ?? (detectCompression(await source.head(layer.blobPath, 4)) === 'none' ? layer.diffId : undefined);
+  const digest = expected ? splitDigest(expected) : undefined;
+  if (!expected || !digest) {
+    return 'unverifiable';
+  }
+  const whole = await hashWhole(source, layer.blobPath, digest.algorithm);
+  if (whole.hex !== digest.hex || whole.bytes !== layer.size) {
+    throw new InputError(
+      'input.invalid',
+      `image ${image}: ${layerLabel(layer)} blob ${layer.blobPath} does not match its digest ${expected} (got ${digest.algorithm}:${whole.hex}, ${whole.bytes} of ${layer.size} bytes); refusing the image`,
+      { location: { file: image, path: `${layerLabel(layer)} ${layer.blobPath}` } },
+    );
+  }
+  return 'verified';
 }

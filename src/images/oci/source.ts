@@ -27,7 +27,7 @@ import { createGunzip, createZstdDecompress } from 'node:zlib';
 import type { z } from 'zod';
 import { InputError } from '#core';
 import { type BlobSource, directorySource, TooLargeBlobError, tarSource } from './blob-source.ts';
-import { detectCompression, splitDigest, streamLayerBlob } from './layer-stream.ts';
+import { detectCompression, splitDigest, streamLayerBlob, verifyLayerBlob } from './layer-stream.ts';
 import { DEFAULT_PLATFORM, formatPlatform, platformMatches } from './platform.ts';
 import {
   type Descriptor,
@@ -574,6 +574,7 @@ export async function openImage(path: string, options: OpenImageOptions = {}): P
       },
       archiveDiagnostics: source.diagnostics,
       streamLayer: (layer, sink, budget) => streamLayerBlob(ctx, layer, sink, budget),
+      verifyLayer: (layer) => verifyLayerBlob(ctx, layer),
       close,
     };
   } catch (error) {

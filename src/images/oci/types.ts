@@ -117,6 +117,12 @@ export interface ImageHandle {
    * resolves with diagnostics; the sink has then seen the bytes read so far.
    */
   streamLayer(layer: LayerRef, sink: Writable, budget: LayerBudget): Promise<LayerOutcome>;
+  /**
+   * Hashes the layer's blob against its digest without decompressing it (for layers whose contents
+   * come from the layer cache): 'unverifiable' when the blob is missing, truncated or compressed
+   * without a digest; a mismatch rejects with InputError.
+   */
+  verifyLayer(layer: LayerRef): Promise<'verified' | 'unverifiable'>;
   /** Problems found while indexing an outer archive (truncated or corrupt tar): reported, not fatal. */
   readonly archiveDiagnostics: readonly Diagnostic[];
   /** Removes temporary files (decompressed outer archives). */
