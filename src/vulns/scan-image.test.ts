@@ -20,6 +20,7 @@ const skip = typeof image === 'string' ? image : false;
 
 function installed(name: string): { version: string; source: string } | undefined {
   try {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format, not a template
     const out = execFileSync('dpkg-query', ['-W', '-f', '${Version}\t${source:Package}', name], { encoding: 'utf8' });
     const [version = '', source = ''] = out.split('\t');
     return { version, source };
@@ -162,6 +163,7 @@ describe('scanImage on a real Debian 12 image', { skip }, () => {
     const names = ['base-files', 'bash', 'tar', 'zlib1g', 'libssl3', 'libexpat1'];
     const expected = names
       .map((name) => {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format, not a template
         const out = execFileSync('dpkg-query', ['-W', '-f', '${Package} ${Version} ${Architecture}', name], {
           encoding: 'utf8',
         });
