@@ -1,0 +1,1 @@
+export { AuditEvent, type EventLocation, FalcoEvent, type ThreatEvent } from './event.ts';
