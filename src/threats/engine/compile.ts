@@ -1,0 +1,355 @@
+/**
+ * Turns loaded rule files into compiled rules: merges files (later files win), applies
+ * overrides, expands macros, and compiles every CEL expression once with @marcbachmann/cel-js.
+ *
+ * CEL conventions (documented for rule authors):
+ * - Lists are CEL constants named after the list (`user in admin_users`). A list defined in
+ *   several files is the concatenation of all definitions, so user files extend built-in lists.
+ * - Macros are referenced by bare name and expanded textually, wrapped in parentheses
+ *   (`is_exec && ...` → `(verb == "create" && ...) && ...`). Names inside string literals and after
+ *   a `.` (field selection) are not expanded. Macros may use other macros; cycles are refused.
+ *   A macro defined again in a later file replaces the earlier one.
+ * - A rule defined again (same id) in a later file replaces the earlier one; `overrides` change
+ *   `enabled` and `severity` and append exceptions without editing the rule.
+ * - Missing fields: selecting an absent key is a CEL error (`event.requestObject.spec` when there
+ *   is no requestObject). Guard with `has(event.requestObject)`; errors are absorbed by `||`/`&&`
+ *   and by `exists()` when another branch decides. An error that escapes is reported once per rule.
+ * - Output templates: each `{...}` is a CEL expression over the same activation (`{user}`,
+ *   `{event.objectRef.name}`, `{size(groups)}`); `{{` and `}}` are literal braces. A placeholder
+ *   that errors renders as `<?>`, an absent (null) value as `<none>`.
+ */
+
+import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import type { Collected, Diagnostic, Severity } from '#core';
+import type { ExceptionSpec, Origin, OverrideSpec, RuleFile, RuleSpec } from './schema.ts';
+
+/** Variables every expression can read; list and macro names may not shadow them. */
+export const ACTIVATION_VARIABLES = [
+  'event',
+  'falco',
+  'user',
+  'groups',
+  'verb',
+  'resource',
+  'subresource',
+  'ns',
+  'name',
+  'apiGroup',
+  'stage',
+  'code',
+  'sourceIPs',
+  'userAgent',
+  'requestObject',
+  'responseObject',
+] as const;
+
+/** A compiled CEL program: call it with an activation. */
+export type Program = (activation: Record<string, unknown>) => unknown;
+
+export type OutputPart = { readonly text: string } | { readonly expr: Program };
+
+export interface CompiledException {
+  readonly name: string;
+  readonly expression: string;
+  readonly program: Program;
+  readonly origin: Origin;
+}
+
+export type CompiledWindow =
+  | { readonly kind: 'count'; readonly key: Program; readonly threshold: number; readonly durationMs: number }
+  | { readonly kind: 'first-seen'; readonly key: Program; readonly learningMs: number };
+
+export interface CompiledRule {
+  readonly spec: RuleSpec;
+  /** Severity after overrides. */
+  readonly severity: Severity;
+  readonly origin: Origin;
+  /** The condition after macro expansion, as compiled. */
+  readonly expandedCondition: string;
+  readonly condition: Program;
+  readonly exceptions: readonly CompiledException[];
+  readonly output: readonly OutputPart[];
+  readonly window?: CompiledWindow;
+}
+
+/** A CEL or macro error with the rule file and line; thrown by compileExpression. */
+export class RuleCompileError extends Error {
+  readonly origin: Origin;
+  constructor(message: string, origin: Origin) {
+    super(`${origin.file}:${origin.line}: ${message}`);
+    this.name = 'RuleCompileError';
+    this.origin = origin;
+  }
+}
+
+const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+/**
+ * Replaces bare identifiers that name a macro with `(expansion)`, skipping string literals
+ * (single, double, triple-quoted, raw and bytes prefixes) and field selections (`a.name`).
+ */
+export function expandMacros(
+  expression: string,
+  macros: ReadonlyMap<string, string>,
+  stack: readonly string[] = [],
+): string {
+  let out = '';
+  let i = 0;
+  let prevSignificant = '';
+  while (i < expression.length) {
+    const ch = expression[i] as string;
+    if (ch === '"' || ch === "'") {
+      const triple = expression.startsWith(ch.repeat(3), i);
+      const quote = triple ? ch.repeat(3) : ch;
+      const raw = /[rR]$/.test(out) && !/[A-Za-z0-9_][rR]$/.test(out);
+      let j = i + quote.length;
+      while (j < expression.length && !expression.startsWith(quote, j)) {
+        j += !raw && expression[j] === '\\' ? 2 : 1;
+      }
+      j = Math.min(expression.length, j + quote.length);
+      out += expression.slice(i, j);
+      i = j;
+      prevSignificant = '"';
+      continue;
+    }
+    IDENT.lastIndex = i;
+    const m = /[A-Za-z_]/.test(ch) ? IDENT.exec(expression) : null;
+    if (m) {
+      const word = m[0];
+      const body = macros.get(word);
+      if (body !== undefined && prevSignificant !== '.') {
+        if (stack.includes(word)) throw new Error(`macro cycle: ${[...stack, word].join(' -> ')}`);
+        if (stack.length >= 32) throw new Error('macros nested more than 32 deep');
+        out += `(${expandMacros(body, macros, [...stack, word])})`;
+      } else {
+        out += word;
+      }
+      i += word.length;
+      prevSignificant = 'a';
+      continue;
+    }
+    out += ch;
+    if (!/\s/.test(ch)) prevSignificant = ch;
+    i++;
+  }
+  return out;
+}
+
+function celMessage(err: unknown): string {
+  return err instanceof Error ? err.message.replace(/\n\s*\n/g, '\n').trim() : String(err);
+}
+
+/** Compiles one expression (after macro expansion) and type-checks it; throws RuleCompileError. */
+function compileExpression(
+  env: Environment,
+  expression: string,
+  macros: ReadonlyMap<string, string>,
+  origin: Origin,
+  what: string,
+  expectBool: boolean,
+): { program: Program; expanded: string } {
+  let expanded: string;
+  try {
+    expanded = expandMacros(expression, macros);
+  } catch (err) {
+    throw new RuleCompileError(`${what}: ${celMessage(err)}`, origin);
+  }
+  let parsed: ParseResult;
+  try {
+    parsed = env.parse(expanded);
+  } catch (err) {
+    throw new RuleCompileError(`${what}: CEL error: ${celMessage(err)}`, origin);
+  }
+  const checked = parsed.check();
+  if (!checked.valid) {
+    throw new RuleCompileError(`${what}: CEL error: ${celMessage(checked.error)}`, origin);
+  }
+  if (expectBool && checked.type !== 'bool' && checked.type !== 'dyn') {
+    throw new RuleCompileError(`${what}: CEL expression has type ${checked.type}, expected bool`, origin);
+  }
+  return { program: parsed as Program, expanded };
+}
+
+/** Splits an output template into text and `{CEL}` parts. */
+function compileTemplate(
+  env: Environment,
+  template: string,
+  macros: ReadonlyMap<string, string>,
+  origin: Origin,
+): OutputPart[] {
+  const parts: OutputPart[] = [];
+  let text = '';
+  let i = 0;
+  while (i < template.length) {
+    const ch = template[i];
+    if ((ch === '{' || ch === '}') && template[i + 1] === ch) {
+      text += ch;
+      i += 2;
+      continue;
+    }
+    if (ch === '}') throw new RuleCompileError(`output: unmatched "}" at offset ${i} (write "}}" for a brace)`, origin);
+    if (ch === '{') {
+      const end = template.indexOf('}', i + 1);
+      if (end < 0) throw new RuleCompileError(`output: unclosed "{" at offset ${i}`, origin);
+      if (text) parts.push({ text });
+      text = '';
+      const expr = template.slice(i + 1, end).trim();
+      parts.push({ expr: compileExpression(env, expr, macros, origin, `output placeholder {${expr}}`, false).program });
+      i = end + 1;
+      continue;
+    }
+    text += ch;
+    i++;
+  }
+  if (text) parts.push({ text });
+  return parts;
+}
+
+function exceptionExpression(spec: ExceptionSpec): string {
+  if ('condition' in spec) return spec.condition;
+  return `(${spec.field}) in ${JSON.stringify(spec.values)}`;
+}
+
+export interface CompileResult {
+  /** Enabled rules, in load order (later files' replacements take the original position). */
+  readonly rules: readonly CompiledRule[];
+  /** Ids of rules loaded but disabled (by `enabled: false` or an override). */
+  readonly disabled: readonly string[];
+}
+
+/**
+ * Merges rule files in order (built-in pack first, then user files) and compiles them.
+ * A rule whose condition, exception, output or window key fails to compile is refused with a
+ * diagnostic naming its file, line and the CEL error; the other rules are kept.
+ */
+export function compileRuleFiles(files: readonly RuleFile[]): Collected<CompileResult> {
+  const diagnostics: Diagnostic[] = [];
+  const reserved = new Set<string>(ACTIVATION_VARIABLES);
+  const lists = new Map<string, string[]>();
+  const macros = new Map<string, string>();
+  const specs = new Map<string, { spec: RuleSpec; origin: Origin }>();
+  const overrides: { spec: OverrideSpec; origin: Origin }[] = [];
+  for (const file of files) {
+    for (const [name, list] of file.lists) {
+      if (reserved.has(name)) {
+        diagnostics.push({
+          level: 'error',
+          code: 'rules.reserved-name',
+          message: `list "${name}" shadows a built-in variable and is refused`,
+          location: list.origin,
+        });
+        continue;
+      }
+      lists.set(name, [...(lists.get(name) ?? []), ...list.values]);
+    }
+    for (const [name, macro] of file.macros) {
+      if (reserved.has(name)) {
+        diagnostics.push({
+          level: 'error',
+          code: 'rules.reserved-name',
+          message: `macro "${name}" shadows a built-in variable and is refused`,
+          location: macro.origin,
+        });
+        continue;
+      }
+      macros.set(name, macro.expression);
+    }
+    for (const rule of file.rules) specs.set(rule.spec.id, rule);
+    overrides.push(...file.overrides);
+  }
+  for (const name of macros.keys()) {
+    if (lists.has(name)) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'rules.name-clash',
+        message: `"${name}" is both a list and a macro; the macro wins`,
+        location: { file: files.at(-1)?.file ?? '<rules>' },
+      });
+    }
+  }
+
+  const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
+  for (const [name, values] of lists) {
+    if (!macros.has(name)) env.registerConstant(name, 'list', values);
+  }
+
+  const enabled = new Map<string, boolean>();
+  const severity = new Map<string, Severity>();
+  const extraExceptions = new Map<string, { spec: ExceptionSpec; origin: Origin }[]>();
+  for (const { spec, origin } of overrides) {
+    if (!specs.has(spec.id)) {
+      diagnostics.push({
+        level: 'warning',
+        code: 'rules.unknown-override',
+        message: `override for unknown rule ${spec.id} has no effect`,
+        location: origin,
+      });
+      continue;
+    }
+    if (spec.enabled !== undefined) enabled.set(spec.id, spec.enabled);
+    if (spec.severity !== undefined) severity.set(spec.id, spec.severity);
+    for (const exc of spec.appendExceptions ?? []) {
+      extraExceptions.set(spec.id, [...(extraExceptions.get(spec.id) ?? []), { spec: exc, origin }]);
+    }
+  }
+
+  const rules: CompiledRule[] = [];
+  const disabled: string[] = [];
+  for (const { spec, origin } of specs.values()) {
+    if (!(enabled.get(spec.id) ?? spec.enabled)) {
+      disabled.push(spec.id);
+      continue;
+    }
+    try {
+      const condition = compileExpression(env, spec.condition, macros, origin, `rule ${spec.id} condition`, true);
+      const exceptions: CompiledException[] = [
+        ...spec.exceptions.map((e) => ({ spec: e, origin })),
+        ...(extraExceptions.get(spec.id) ?? []),
+      ].map(({ spec: e, origin: o }) => {
+        const expression = exceptionExpression(e);
+        const what = `rule ${spec.id} exception "${e.name}"`;
+        return {
+          name: e.name,
+          expression,
+          program: compileExpression(env, expression, macros, o, what, true).program,
+          origin: o,
+        };
+      });
+      const output = compileTemplate(env, spec.output, macros, origin);
+      let window: CompiledWindow | undefined;
+      if (spec.window) {
+        const key = compileExpression(
+          env,
+          spec.window.key,
+          macros,
+          origin,
+          `rule ${spec.id} window key`,
+          false,
+        ).program;
+        window =
+          spec.window.kind === 'count'
+            ? { kind: 'count', key, threshold: spec.window.threshold, durationMs: spec.window.duration }
+            : { kind: 'first-seen', key, learningMs: spec.window.learning };
+      }
+      rules.push({
+        spec,
+        severity: severity.get(spec.id) ?? spec.severity,
+        origin,
+        expandedCondition: condition.expanded,
+        condition: condition.program,
+        exceptions,
+        output,
+        ...(window ? { window } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof RuleCompileError)) throw err;
+      diagnostics.push({
+        level: 'error',
+        code: 'rules.compile',
+        message: err.message,
+        location: { file: err.origin.file, line: err.origin.line },
+      });
+    }
+  }
+  return { value: { rules, disabled }, diagnostics };
+}
