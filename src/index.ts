@@ -10,8 +10,16 @@
  * import { scanImage } from 'palisade';
  * const report = await scanImage('image.tar', { database: 'vulndb.sqlite' });
  * for (const v of report.vulnerabilities ?? []) console.log(v.id, v.package.name, v.fixedVersion);
+ *
+ * @example
+ * import { detect, readEvents } from 'palisade';
+ * const run = detect(readEvents(['audit.log']), { rules: ['my-rules.yaml'] });
+ * for await (const alert of run) console.log(alert.ruleId, alert.count, alert.actor.user);
  */
 export type {
+  Alert,
+  AlertActor,
+  AlertTarget,
   AnnotationPolicy,
   Config,
   ControlRef,
@@ -20,6 +28,7 @@ export type {
   Finding,
   FindingStatus,
   Framework,
+  Incident,
   OsRelease,
   Package,
   Remediation,
@@ -61,6 +70,16 @@ export {
   scanManifests,
 } from '#posture';
 export { getFormat, type RenderOptions, renderReport } from '#report';
+export {
+  type DetectOptions,
+  type DetectRun,
+  type DetectStats,
+  detect,
+  loadRules,
+  type ReadEventsOptions,
+  readEvents,
+  type ThreatEvent,
+} from '#threats';
 export {
   AdvisoryStore,
   compareVersions,

@@ -5,7 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { PalisadeError, TOOL_VERSION } from '#core';
 import { checksCommand, frameworksCommand } from './commands/checks.ts';
 import { dbCommand } from './commands/db.ts';
+import { detectCommand } from './commands/detect.ts';
 import { imageCommand, sbomCommand } from './commands/image.ts';
+import { rulesCommand } from './commands/rules.ts';
 import { scanCommand } from './commands/scan.ts';
 import { EXIT } from './exit-codes.ts';
 import { type CliIo, processIo } from './io.ts';
@@ -30,6 +32,8 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(dbCommand(io));
   program.addCommand(checksCommand(io));
   program.addCommand(frameworksCommand(io));
+  program.addCommand(detectCommand(io));
+  program.addCommand(rulesCommand(io));
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) {

@@ -2,6 +2,7 @@ export * from './config/index.ts';
 export * from './diagnostics.ts';
 export * from './errors.ts';
 export * from './log.ts';
+export * from './model/alert.ts';
 export * from './model/finding.ts';
 export * from './model/framework.ts';
 export * from './model/kubernetes.ts';

@@ -1,4 +1,27 @@
 export {
+  type AggregateOptions,
+  type AggregateStats,
+  AlertAggregator,
+  alertJsonLine,
+  alertLine,
+  alertTable,
+  type EmitMode,
+  Forwarder,
+  type ForwardOptions,
+  type ForwardStats,
+  incidentTable,
+  type RuleInfo,
+} from './alerts/index.ts';
+export {
+  type DetectOptions,
+  type DetectRun,
+  type DetectStats,
+  detect,
+  type LoadedRules,
+  loadRules,
+  type RuleLoadOptions,
+} from './detect.ts';
+export {
   ACTIVATION_VARIABLES,
   type CompiledRule,
   type CompileResult,
@@ -37,3 +60,4 @@ export {
   STDIN_NAME,
   THREAT_INPUT_DIAGNOSTIC_CODES,
 } from './inputs/index.ts';
+export { BUILTIN_RULE_DIR, builtinRuleFiles } from './rules/index.ts';

@@ -1,0 +1,9 @@
+export {
+  type AggregateOptions,
+  type AggregateStats,
+  AlertAggregator,
+  type EmitMode,
+  type RuleInfo,
+} from './aggregate.ts';
+export { alertJsonLine, alertLine, alertTable, incidentTable } from './format.ts';
+export { Forwarder, type ForwardOptions, type ForwardStats } from './forward.ts';
