@@ -11,7 +11,25 @@ export interface CliIo {
   setExitCode(code: number): void;
 }
 
+/**
+ * A reader that stopped reading (`palisade ... | head`) closes the pipe: further writes fail with
+ * EPIPE. That is not an error of the scan: stop writing quietly, as Unix tools do, and keep the
+ * exit code the report decided.
+ */
+function isBrokenPipe(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'EPIPE';
+}
+
+let stdoutClosed = false;
+
 export function processIo(): CliIo {
+  process.stdout.on('error', (error) => {
+    if (isBrokenPipe(error)) {
+      stdoutClosed = true;
+      return;
+    }
+    throw error;
+  });
   return {
     cwd: process.cwd(),
     env: process.env,
@@ -19,7 +37,20 @@ export function processIo(): CliIo {
     ...(process.stdout.isTTY && process.stdout.columns ? { stdoutColumns: process.stdout.columns } : {}),
     stdout: (text) =>
       new Promise((resolve, reject) => {
-        process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+        if (stdoutClosed) {
+          resolve();
+          return;
+        }
+        process.stdout.write(text, (error) => {
+          if (error && isBrokenPipe(error)) {
+            stdoutClosed = true;
+            resolve();
+          } else if (error) {
+            reject(error);
+          } else {
+            resolve();
+          }
+        });
       }),
     stderr: (text) => {
       process.stderr.write(text);

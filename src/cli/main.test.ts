@@ -136,6 +136,27 @@ describe('palisade CLI', () => {
     assert.ok(list.every((c) => /^PAL-(K8S|OCP|AZR)-\d{4}$/.test(c.id) && c.frameworks.length > 0));
   });
 
+  it('stops quietly when the reader closes the pipe early (palisade ... | head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin/palisade.js'), 'scan', 'examples/aro-cluster', '--format', 'json'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.doesNotMatch(err, /EPIPE|internal error|Unhandled/);
+    assert.equal(code, 1, 'the exit code still reflects the findings (the demo has high findings)');
+  });
+
   it('the installed bin runs as a real process with the same exit codes', () => {
     const bin = join(ROOT, 'bin/palisade.js');
     const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
