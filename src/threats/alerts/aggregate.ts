@@ -195,6 +195,8 @@ export class AlertAggregator {
   private readonly open = new Map<string, OpenAlert>();
   /** Per-actor state, least recently active first. */
   private readonly actors = new Map<string, ActorState>();
+  /** advance() has nothing to close up to this event time; any add() resets it. */
+  private sweepAt = Number.NEGATIVE_INFINITY;
   private readonly buckets = new Map<string, { period: number; count: number }>();
   private readonly kept: IncidentState[] = [];
   private out: Alert[] = [];
@@ -218,6 +220,7 @@ export class AlertAggregator {
     this.stats.matches++;
     const t = m.event.time;
     this.advance(t);
+    this.sweepAt = Number.NEGATIVE_INFINITY;
     const f = facts(m);
     const { target } = f;
     const key = `${m.ruleId}\u0000${f.user}\u0000${target.verb}\u0000${target.resource}\u0000${target.namespace}\u0000${target.name}`;
@@ -284,6 +287,8 @@ export class AlertAggregator {
   advance(t: number): void {
     if (!(t > this.now)) return;
     this.now = t;
+    // Nothing to close before the earliest deadline of the oldest entries (reset by add()).
+    if (t <= this.sweepAt) return;
     for (const a of this.open.values()) {
       if (a.last + this.holdMs >= t) break;
       this.close(a);
@@ -292,12 +297,19 @@ export class AlertAggregator {
       if (s.last + this.incidentMs >= t) break;
       this.actors.delete(user);
     }
+    const open = this.open.values().next();
+    const actor = this.actors.values().next();
+    this.sweepAt = Math.min(
+      open.done ? Number.POSITIVE_INFINITY : open.value.last + this.holdMs,
+      actor.done ? Number.POSITIVE_INFINITY : actor.value.last + this.incidentMs,
+    );
   }
 
   /** End of input: closes every open alert. */
   finish(): void {
     for (const a of [...this.open.values()]) this.close(a);
     this.actors.clear();
+    this.sweepAt = Number.NEGATIVE_INFINITY;
   }
 
   /** Alerts ready to be output since the last call. */

@@ -21,7 +21,8 @@
 
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import type { Collected, Diagnostic, Severity } from '#core';
-import type { ExceptionSpec, Origin, OverrideSpec, RuleFile, RuleSpec } from './schema.ts';
+import type { AuditEvent } from '../event.ts';
+import type { ExceptionSpec, MatchSpec, Origin, OverrideSpec, RuleFile, RuleSpec } from './schema.ts';
 
 /** Variables every expression can read; list and macro names may not shadow them. */
 export const ACTIVATION_VARIABLES = [
@@ -70,6 +71,14 @@ export interface CompiledRule {
   readonly exceptions: readonly CompiledException[];
   readonly output: readonly OutputPart[];
   readonly window?: CompiledWindow;
+  /**
+   * The optional `match` keys (codes, users/groups, userAgentContains, impersonated) as one native
+   * test of an audit event (`test`), and the reason it refuses one (`refusal`, for explanations).
+   */
+  readonly narrow?: {
+    readonly test: (event: AuditEvent) => boolean;
+    readonly refusal: (event: AuditEvent) => string | undefined;
+  };
 }
 
 /** A CEL or macro error with the rule file and line; thrown by compileExpression. */
@@ -205,6 +214,85 @@ function compileTemplate(
   return parts;
 }
 
+function resolveList(
+  ref: string | readonly string[],
+  lists: ReadonlyMap<string, readonly string[]>,
+  origin: Origin,
+  what: string,
+): readonly string[] {
+  if (typeof ref !== 'string') return ref;
+  const values = lists.get(ref);
+  if (values === undefined) throw new RuleCompileError(`${what}: match refers to unknown list "${ref}"`, origin);
+  return values;
+}
+
+/** One native `match` key: a cheap test, and the reason text (built only for explanations). */
+interface NativeKey {
+  readonly test: (e: AuditEvent) => boolean;
+  readonly reason: (e: AuditEvent) => string;
+}
+
+/**
+ * A regular expression matching any fragment case-insensitively. Without the `u` flag, `i` folds
+ * ASCII letters only onto ASCII letters, so for ASCII fragments it is exactly CEL's
+ * `lowerAscii().contains()`; for others it folds more, which only widens the pre-filter.
+ */
+function fragmentsPattern(fragments: readonly string[]): RegExp | undefined {
+  if (fragments.length === 0) return undefined;
+  return new RegExp(fragments.map((f) => f.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')).join('|'), 'i');
+}
+
+/** Compiles the optional native `match` keys; undefined when the rule uses none. */
+function compileNarrowing(
+  m: MatchSpec,
+  lists: ReadonlyMap<string, readonly string[]>,
+  origin: Origin,
+  what: string,
+): CompiledRule['narrow'] {
+  const keys: NativeKey[] = [];
+  if (m.codes) {
+    const codes = new Set(m.codes);
+    const shown = m.codes.join(', ');
+    keys.push({
+      test: (e) => codes.has(e.responseStatus?.code ?? 0),
+      reason: (e) => `code ${e.responseStatus?.code ?? 0} not in [${shown}]`,
+    });
+  }
+  if (m.users !== undefined || m.groups !== undefined) {
+    const users = new Set(m.users === undefined ? [] : resolveList(m.users, lists, origin, what));
+    const groups = new Set(m.groups === undefined ? [] : resolveList(m.groups, lists, origin, what));
+    keys.push({
+      test: (e) => {
+        if (users.has(e.user.username ?? '')) return true;
+        const own = e.user.groups;
+        if (own) for (const g of own) if (groups.has(g)) return true;
+        return false;
+      },
+      reason: (e) => `user "${e.user.username ?? ''}" and its groups not in the rule's users/groups`,
+    });
+  }
+  if (m.userAgentContains !== undefined) {
+    const pattern = fragmentsPattern(resolveList(m.userAgentContains, lists, origin, what));
+    keys.push({
+      test: (e) => pattern?.test(e.userAgent ?? '') === true,
+      reason: (e) => `userAgent "${e.userAgent ?? ''}" contains none of the rule's userAgentContains fragments`,
+    });
+  }
+  if (m.impersonated === true) {
+    keys.push({ test: (e) => e.impersonatedUser !== undefined, reason: () => 'no impersonatedUser' });
+  }
+  if (keys.length === 0) return undefined;
+  const test =
+    keys.length === 1
+      ? (keys[0] as NativeKey).test
+      : (e: AuditEvent): boolean => {
+          for (const k of keys) if (!k.test(e)) return false;
+          return true;
+        };
+  const refusal = (e: AuditEvent): string | undefined => keys.find((k) => !k.test(e))?.reason(e);
+  return { test, refusal };
+}
+
 function exceptionExpression(spec: ExceptionSpec): string {
   if ('condition' in spec) return spec.condition;
   return `(${spec.field}) in ${JSON.stringify(spec.values)}`;
@@ -316,6 +404,7 @@ export function compileRuleFiles(files: readonly RuleFile[]): Collected<CompileR
         };
       });
       const output = compileTemplate(env, spec.output, macros, origin);
+      const narrow = compileNarrowing(spec.match, lists, origin, `rule ${spec.id}`);
       let window: CompiledWindow | undefined;
       if (spec.window) {
         const key = compileExpression(
@@ -340,6 +429,7 @@ export function compileRuleFiles(files: readonly RuleFile[]): Collected<CompileR
         exceptions,
         output,
         ...(window ? { window } : {}),
+        ...(narrow ? { narrow } : {}),
       });
     } catch (err) {
       if (!(err instanceof RuleCompileError)) throw err;

@@ -1,6 +1,8 @@
 /**
  * The rule engine: indexes compiled rules by (source, stage, verb, resource[/subresource]) so each
- * event is tested only against rules whose `match` pre-filter admits it, evaluates CEL conditions
+ * event is tested only against rules whose `match` pre-filter admits it (apiGroups and the optional
+ * native keys — codes, users/groups, userAgentContains, impersonated — are checked per candidate
+ * before any CEL), evaluates CEL conditions
  * and exceptions, keeps bounded stateful windows, and renders outputs.
  *
  * Activation (the CEL variables every rule sees, computed once per event):
@@ -211,10 +213,21 @@ function prefilter(rule: CompiledRule, ev: ThreatEvent): { ok: boolean; reason: 
   if (m.apiGroups.length > 0 && !m.apiGroups.includes(group) && !m.apiGroups.includes('*')) {
     return { ok: false, reason: `apiGroup "${group}" not in [${m.apiGroups.map((g) => `"${g}"`).join(', ')}]` };
   }
+  const narrowed = rule.narrow?.refusal(e);
+  if (narrowed !== undefined) return { ok: false, reason: narrowed };
   return { ok: true, reason: `stage ${e.stage}, verb ${e.verb}, resource ${res || '(none)'} admitted` };
 }
 
 const INDEX_CACHE_MAX = 4096;
+
+function getOrSet<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
 
 export function createEngine(rules: readonly CompiledRule[], options: EngineOptions = {}): Engine {
   const maxKeys = Math.max(1, options.maxKeysPerRule ?? 50_000);
@@ -225,20 +238,27 @@ export function createEngine(rules: readonly CompiledRule[], options: EngineOpti
   const ruleStats = new Map<string, RuleStats>(states.map((s) => [s.rule.spec.id, s.stats]));
   const stats: EngineStats = { events: 0, candidatesTested: 0, matches: 0, rules: ruleStats };
   const diagnostics: Diagnostic[] = [];
-  // Index: (stage, verb, resource[/subresource]) → candidate rules; apiGroups are checked per candidate.
-  const index = new Map<string, RuleState[]>();
+  // Index: stage → verb → resource → subresource → candidate rules (nested maps, so no key string
+  // is built per event); apiGroups and the native match keys are checked per candidate.
+  const index = new Map<string, Map<string, Map<string, Map<string, RuleState[]>>>>();
+  let indexed = 0;
 
   function candidates(ev: ThreatEvent): readonly RuleState[] {
     if (ev.kind === 'falco') return falcoRules;
     const e = ev.event;
-    const res = resourceKey(e.objectRef?.resource ?? '', e.objectRef?.subresource ?? '');
-    const key = `${e.stage}\u0000${e.verb}\u0000${res}`;
-    let list = index.get(key);
-    if (list === undefined) {
-      list = auditRules.filter((s) => admits(s.rule.spec.match, e.stage, e.verb, res) === undefined);
-      if (index.size < INDEX_CACHE_MAX) index.set(key, list);
+    const resource = e.objectRef?.resource ?? '';
+    const sub = e.objectRef?.subresource ?? '';
+    const list = index.get(e.stage)?.get(e.verb)?.get(resource)?.get(sub);
+    if (list !== undefined) return list;
+    const res = resourceKey(resource, sub);
+    const found = auditRules.filter((s) => admits(s.rule.spec.match, e.stage, e.verb, res) === undefined);
+    if (indexed < INDEX_CACHE_MAX) {
+      indexed++;
+      const byVerb = getOrSet(index, e.stage, () => new Map());
+      const byResource = getOrSet(byVerb, e.verb, () => new Map());
+      getOrSet(byResource, resource, () => new Map()).set(sub, found);
     }
-    return list;
+    return found;
   }
 
   function groupOk(s: RuleState, ev: ThreatEvent): boolean {
@@ -365,6 +385,7 @@ export function createEngine(rules: readonly CompiledRule[], options: EngineOpti
     const matches: Match[] = [];
     for (const s of list) {
       if (!groupOk(s, ev)) continue;
+      if (s.rule.narrow !== undefined && ev.kind === 'audit' && !s.rule.narrow.test(ev.event)) continue;
       act ??= activationOf(ev);
       stats.candidatesTested++;
       s.stats.evaluated++;

@@ -18,6 +18,8 @@
  *     mitre: { tactic: TA0002, technique: T1609 }
  *     source: audit                      # audit (default) | falco
  *     match: { verbs: [create], resources: [pods/exec], stages: [ResponseComplete], apiGroups: [""] }
+ *     # optional native narrowing: codes: [403], users: anonymous_users, groups: [...],
+ *     #   userAgentContains: unusual_user_agents, impersonated: true  (see MatchSpec)
  *     condition: is_exec && !(user in admin_users)
  *     exceptions:
  *       - { name: ci, condition: 'user.startsWith("system:serviceaccount:ci:")' }
@@ -91,11 +93,31 @@ export const WindowSpec = z.discriminatedUnion('kind', [
 ]);
 export type WindowSpec = z.infer<typeof WindowSpec>;
 
+/** Literal values, or the name of a list (resolved when compiling, so user files extend it). */
+const ListRef = z.union([z.array(z.string()), Name]);
+
+/**
+ * The pre-filter, tested natively before any CEL. `verbs`, `resources`, `stages` and `apiGroups`
+ * are indexed; the optional keys narrow audit events further and must only ever admit a superset
+ * of what the condition accepts (the condition stays the exact test):
+ * - `codes`: responseStatus.code is one of these (0 when absent);
+ * - `users` / `groups`: user.username is in `users`, or one of user.groups is in `groups` (either
+ *   suffices when both are given);
+ * - `userAgentContains`: userAgent contains one of these fragments, ASCII case-insensitively (as
+ *   CEL `userAgent.lowerAscii().contains(a.lowerAscii())`);
+ * - `impersonated: true`: the event has `impersonatedUser`.
+ * List-valued keys take literal values or the name of a list (`userAgentContains: unusual_user_agents`).
+ */
 export const MatchSpec = z.strictObject({
   verbs: z.array(z.string().min(1)).default([]),
   resources: z.array(z.string().min(1)).default([]),
   stages: z.array(z.enum(STAGES)).default(['ResponseComplete']),
   apiGroups: z.array(z.string()).default([]),
+  codes: z.array(z.number().int().min(0).max(999)).min(1).optional(),
+  users: ListRef.optional(),
+  groups: ListRef.optional(),
+  userAgentContains: ListRef.optional(),
+  impersonated: z.literal(true).optional(),
 });
 export type MatchSpec = z.infer<typeof MatchSpec>;
 

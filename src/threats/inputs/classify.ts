@@ -6,8 +6,26 @@
  */
 
 import type { z } from 'zod';
-import type { Diagnostic, SourceLocation } from '#core';
+import { compileGuard, type Diagnostic, type SourceLocation } from '#core';
 import { AuditEvent, FalcoEvent, type ThreatEvent } from '../event.ts';
+
+/**
+ * Non-copying validity tests derived from the zod schemas (they agree with zod by construction):
+ * a valid event is used as parsed, and zod runs only to explain a refused one.
+ */
+const isAuditEvent = compileGuard(AuditEvent);
+const isFalcoEvent = compileGuard(FalcoEvent);
+
+/** The value itself when the guard accepts it (no copy), else zod's verdict with its issues. */
+function validate<T>(
+  schema: z.ZodType<T>,
+  guard: (value: unknown) => boolean,
+  value: unknown,
+): { success: true; data: T } | { success: false; error: z.ZodError } {
+  if (guard(value)) return { success: true, data: value as T };
+  const parsed = schema.safeParse(value);
+  return parsed.success ? { success: true, data: parsed.data } : { success: false, error: parsed.error };
+}
 
 export const DIAGNOSTIC_CODES = {
   malformedLine: 'threats.malformed-line',
@@ -108,7 +126,7 @@ function classifyOne(
   report: Report,
 ): void {
   if (value.apiVersion === undefined && 'rule' in value && 'priority' in value && 'output' in value) {
-    const parsed = FalcoEvent.safeParse(value);
+    const parsed = validate(FalcoEvent, isFalcoEvent, value);
     if (!parsed.success) {
       report(schemaDiagnostic('Falco event', value, parsed.error, where));
       return;
@@ -162,7 +180,7 @@ function classifyOne(
     );
     return;
   }
-  const parsed = AuditEvent.safeParse(value);
+  const parsed = validate(AuditEvent, isAuditEvent, value);
   if (!parsed.success) {
     report(schemaDiagnostic('audit Event', value, parsed.error, where));
     return;

@@ -324,3 +324,49 @@ describe('readEvents: bad input is reported with file and line, and the stream g
     }
   });
 });
+
+describe('readEvents batches', () => {
+  it('yields the same events, in order, as the iterator, and counts them in stats', async () => {
+    const paths = [fixture('kube-apiserver-v1.log')];
+    const { events } = await collect(paths);
+    assert.ok(events.length > 0);
+    const stream = readEvents(paths);
+    const batched: ThreatEvent[] = [];
+    for await (const batch of stream.batches()) batched.push(...batch);
+    assert.deepEqual(auditIds(batched), auditIds(events));
+    assert.equal(stream.stats.events, events.length);
+    assert.equal(stream.stats.audit + stream.stats.falco, events.length);
+  });
+
+  it('keeps valid events as parsed (no copy) and still explains invalid ones with zod', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'palisade-batches-'));
+    try {
+      const good = {
+        apiVersion: 'audit.k8s.io/v1',
+        kind: 'Event',
+        level: 'Metadata',
+        auditID: 'a1',
+        stage: 'ResponseComplete',
+        requestURI: '/api/v1/pods',
+        verb: 'list',
+        user: { username: 'alice', groups: ['g'], extraField: 1 },
+        stageTimestamp: '2026-11-23T10:00:00.000000Z',
+        custom: { kept: true },
+      };
+      const bad = { ...good, auditID: 'a2', user: { username: 5 } };
+      const file = join(dir, 'audit.log');
+      await writeFile(file, `${JSON.stringify(good)}\n${JSON.stringify(bad)}\n`);
+      const { events, diagnostics } = await collect([file]);
+      assert.equal(events.length, 1);
+      const first = events[0];
+      assert.equal(first?.kind, 'audit');
+      assert.deepEqual(first?.kind === 'audit' ? first.event : undefined, good);
+      assert.equal(diagnostics.length, 1);
+      assert.equal(diagnostics[0]?.code, 'threats.invalid-event');
+      assert.match(diagnostics[0]?.message ?? '', /user\.username/);
+      assert.equal(diagnostics[0]?.location?.line, 2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -58,6 +58,11 @@ export interface EventStream extends AsyncIterable<ThreatEvent> {
   readonly stats: EventReadStats;
   /** Diagnostics kept when no `onDiagnostic` was given (the first 1000; `stats` counts all). */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The same events in read order, a chunk's worth at a time (one await per chunk instead of per
+   * event). `stats` counts a batch's events when it is yielded. Use either this or the iterator.
+   */
+  readonly batches: () => AsyncIterable<readonly ThreatEvent[]>;
 }
 
 /**
@@ -80,7 +85,7 @@ export function readEvents(paths: readonly string[], options: ReadEventsOptions 
     maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
   };
-  async function* generate(): AsyncGenerator<ThreatEvent> {
+  async function* batches(): AsyncGenerator<readonly ThreatEvent[]> {
     const files = await expand(paths, report);
     for (const file of files) {
       stats.files++;
@@ -91,15 +96,18 @@ export function readEvents(paths: readonly string[], options: ReadEventsOptions 
           : createReadStream(file, { highWaterMark: 256 * 1024 });
       for await (const batch of readSource(name, source, limits, report, stats)) {
         for (const event of batch) {
-          stats.events++;
           if (event.kind === 'audit') stats.audit++;
           else stats.falco++;
-          yield event;
         }
+        stats.events += batch.length;
+        yield batch;
       }
     }
   }
-  return { stats, diagnostics: kept, [Symbol.asyncIterator]: () => generate() };
+  async function* generate(): AsyncGenerator<ThreatEvent> {
+    for await (const batch of batches()) yield* batch;
+  }
+  return { stats, diagnostics: kept, batches, [Symbol.asyncIterator]: () => generate() };
 }
 
 async function expand(paths: readonly string[], report: (diagnostic: Diagnostic) => void): Promise<string[]> {
