@@ -61,3 +61,14 @@ export {
   THREAT_INPUT_DIAGNOSTIC_CODES,
 } from './inputs/index.ts';
 export { BUILTIN_RULE_DIR, builtinRuleFiles } from './rules/index.ts';
+export {
+  AuditEventQueue,
+  type AuditEventQueueStats,
+  type AuditWebhook,
+  type AuditWebhookOptions,
+  type AuditWebhookStats,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_QUEUE_EVENTS,
+  SERVE_DIAGNOSTIC_CODES,
+  startAuditWebhook,
+} from './serve.ts';

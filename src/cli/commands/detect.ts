@@ -152,6 +152,8 @@ Examples:
   oc adm node-logs --role=master --path=kube-apiserver/audit.log | palisade detect - --fail-on medium`,
     );
   addTableOptions(command, DETECT_OPTIONS);
+  // `detect serve ...`: a subcommand with its own flags (a file named serve: ./serve).
+  command.addCommand(serveCommand(io, commandOptions));
   command.action(async (files: string[]) => {
     const { values } = await resolveOptions(command, DETECT_OPTIONS, io.env, io.cwd);
     const threats = await import('#threats');
@@ -240,6 +242,213 @@ Examples:
     );
     let code: ExitCode = failing(severities, values.failOn as string) ? EXIT.policy : EXIT.ok;
     if (values.strict === true && inputProblems + ruleErrors > 0) code = EXIT.usage;
+    if (forwarder) {
+      const f = await forwarder.close();
+      io.stderr(`palisade: forwarded ${f.sent} alert(s) in ${f.batches} request(s), ${f.retries} retries\n`);
+      if (f.dropped + f.failed > 0) {
+        io.stderr(
+          `palisade: error: ${f.failed} alert(s) not delivered${f.lastError ? ` (${f.lastError})` : ''}, ${f.dropped} dropped (queue full)\n`,
+        );
+        code = EXIT.runtime;
+      }
+    }
+    io.setExitCode(code);
+  });
+  return command;
+}
+
+const SERVE_ONLY: readonly OptionDef[] = [
+  {
+    name: 'cert',
+    flag: 'cert',
+    placeholder: '<file>',
+    type: 'string',
+    description: 'TLS certificate (PEM; reloaded when it changes).',
+  },
+  {
+    name: 'key',
+    flag: 'key',
+    placeholder: '<file>',
+    type: 'string',
+    description: 'TLS private key (PEM; reloaded when it changes).',
+  },
+  {
+    name: 'port',
+    flag: 'port',
+    placeholder: '<port>',
+    type: 'string',
+    default: '8443',
+    description: 'Port to listen on (0: any free port).',
+  },
+  {
+    name: 'host',
+    flag: 'host',
+    placeholder: '<address>',
+    type: 'string',
+    default: '0.0.0.0',
+    description: 'Address to listen on.',
+  },
+  {
+    name: 'maxBodySize',
+    flag: 'max-body-size',
+    placeholder: '<size>',
+    type: 'size',
+    default: '16MiB',
+    description: 'Refuse request bodies (EventList batches) larger than this with 413.',
+  },
+  {
+    name: 'queueSize',
+    flag: 'queue-size',
+    placeholder: '<events>',
+    type: 'string',
+    default: '10000',
+    description: 'Events waiting for detection; when full, batches get 503 and the API server retries.',
+  },
+];
+
+const FROM_DETECT = ['rules', 'skipBuiltin', 'disableRule', 'forward', 'dedupWindow', 'incidentWindow', 'maxEventSize'];
+
+export const SERVE_OPTIONS: readonly OptionDef[] = [
+  ...SERVE_ONLY,
+  {
+    name: 'format',
+    flag: 'format',
+    placeholder: '<format>',
+    type: 'string',
+    default: 'jsonl',
+    choices: ['jsonl', 'table'],
+    description: 'Output format: one alert per JSON line, or one table row per alert.',
+  },
+  ...DETECT_OPTIONS.filter((d) => FROM_DETECT.includes(d.name)),
+];
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${flag}: "${text}" is not a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function serveCommand(io: CliIo, commandOptions: DetectCommandOptions): Command {
+  const command = new Command('serve')
+    .description('Receive audit events from the Kubernetes audit webhook backend over HTTPS and detect threats')
+    .addHelpText(
+      'after',
+      `
+Endpoints: POST /audit (or /) with an audit.k8s.io/v1 EventList or Event; GET /healthz.
+Runs until SIGINT or SIGTERM. Exit codes: 0 stopped cleanly; 2 usage error; 3 runtime failure
+(alerts that could not be forwarded). See docs/threats-webhook.md for the API server setup.
+
+Example:
+  palisade detect serve --cert tls.crt --key tls.key --port 8443 --forward https://siem.example.com/hook`,
+    );
+  addTableOptions(command, SERVE_OPTIONS);
+  command.action(async () => {
+    // Unless the root program enables positional options, commander gives `detect` every flag it
+    // knows, wherever it is on the line (`detect serve --rules r.yaml` sets detect's --rules):
+    // take those as this command's own.
+    const parent = command.parent;
+    for (const def of SERVE_OPTIONS) {
+      const key = def.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+      if (parent?.getOptionValueSource(key) === 'cli' && command.getOptionValueSource(key) !== 'cli') {
+        command.setOptionValueWithSource(key, parent.getOptionValue(key), 'cli');
+      }
+    }
+    const { values } = await resolveOptions(command, SERVE_OPTIONS, io.env, io.cwd);
+    if (typeof values.cert !== 'string' || typeof values.key !== 'string') {
+      throw new UsageError('detect serve needs --cert <file> and --key <file>');
+    }
+    const threats = await import('#threats');
+    const port = integer('port', values.port as string, 0, 65535);
+    const queueSize = integer('queue-size', values.queueSize as string, 1, 10_000_000);
+    const dedupWindowMs = duration('dedup-window', values.dedupWindow as string, threats.parseDuration);
+    const incidentWindowMs = duration('incident-window', values.incidentWindow as string, threats.parseDuration);
+    const format = values.format as 'table' | 'jsonl';
+
+    let inputProblems = 0;
+    const onDiagnostic = (d: Diagnostic): void => {
+      inputProblems++;
+      if (inputProblems <= SHOWN_DIAGNOSTICS || d.code === 'threats.webhook.tls-reload-failed')
+        io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+    };
+    const forwarder = values.forward
+      ? (() => {
+          try {
+            return new threats.Forwarder({ url: values.forward as string });
+          } catch (err) {
+            throw new UsageError((err as Error).message);
+          }
+        })()
+      : undefined;
+
+    // Rules first: a broken rule file is a usage error before the port is opened.
+    const loaded = await threats.loadRules({
+      ...(values.rules ? { rules: values.rules as string[] } : {}),
+      ...(values.disableRule ? { disable: values.disableRule as string[] } : {}),
+      builtin: values.skipBuiltin !== true,
+    });
+    for (const d of loaded.diagnostics)
+      io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+
+    const queue = new threats.AuditEventQueue(queueSize);
+    let server: Awaited<ReturnType<typeof threats.startAuditWebhook>>;
+    try {
+      server = await threats.startAuditWebhook({
+        host: values.host as string,
+        port,
+        certFile: values.cert,
+        keyFile: values.key,
+        maxBodyBytes: values.maxBodySize as number,
+        maxEventBytes: values.maxEventSize as number,
+        onEvents: (events) => queue.offer(events),
+        onDiagnostic,
+      });
+    } catch (err) {
+      throw new UsageError(`cannot start the audit webhook: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const shown = server.host === '0.0.0.0' || server.host === '::' ? 'localhost' : server.host;
+    io.stderr(
+      `palisade: listening on https://${shown.includes(':') ? `[${shown}]` : shown}:${server.port}/audit (${loaded.value.rules.length} rules)\n`,
+    );
+
+    const sig = commandOptions.signal ? undefined : processSignal();
+    const signal = (commandOptions.signal ?? sig?.signal) as AbortSignal;
+    const stop = (): void => {
+      void server.close().then(() => queue.end());
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+
+    const run = threats.detect(queue, {
+      compiled: loaded.value.rules,
+      dedupWindowMs,
+      incidentWindowMs,
+      emit: 'stream',
+    });
+    try {
+      for await (const alert of run) {
+        forwarder?.enqueue(alert);
+        await io.stdout(format === 'jsonl' ? threats.alertJsonLine(alert) : threats.alertLine(alert));
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      sig?.dispose();
+      await server.close();
+      queue.end();
+    }
+    for (const d of run.diagnostics) io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+    if (inputProblems > SHOWN_DIAGNOSTICS) {
+      io.stderr(`palisade: ${inputProblems - SHOWN_DIAGNOSTICS} more diagnostic(s) not shown\n`);
+    }
+    const w = server.stats;
+    const q = queue.stats;
+    io.stderr(
+      `palisade: ${w.requests} requests, ${w.events} events, ${run.stats.alerts.alerts} alerts; ` +
+        `rejected: ${w.malformed} malformed, ${w.tooLarge} too large, ${w.invalidEvents} invalid events; ` +
+        `${q.refused} events refused (queue full, ${w.refused} batches answered 503); ${w.reloads} certificate reloads\n`,
+    );
+    let code: ExitCode = EXIT.ok;
     if (forwarder) {
       const f = await forwarder.close();
       io.stderr(`palisade: forwarded ${f.sent} alert(s) in ${f.batches} request(s), ${f.retries} retries\n`);

@@ -1,0 +1,234 @@
+/**
+ * `palisade detect serve` end to end: real HTTPS on 127.0.0.1 with an openssl-made CA, audit
+ * EventLists from test/fixtures/threats/serve posted as the API server's webhook backend would,
+ * alerts on stdout and forwarded to a local HTTP receiver. Skipped when openssl is not installed.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import type { Alert } from '#core';
+import type { CliIo } from '../io.ts';
+import { run } from '../main.ts';
+import { detectCommand } from './detect.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const FIX = join(ROOT, 'test/fixtures/threats/serve');
+const SKIP = spawnSync('openssl', ['version']).status === 0 ? false : 'openssl is not installed';
+
+function certs(dir: string): void {
+  const ssl = (args: string[]): void => {
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  ssl(['req', '-x509', ...ec, '-days', '2', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=palisade-cli-ca']);
+  writeFileSync(join(dir, 'ext.cnf'), 'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  ssl(['req', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=palisade-serve']);
+  ssl(
+    ['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2'].concat([
+      '-extfile',
+      'ext.cnf',
+      '-out',
+      'tls.crt',
+    ]),
+  );
+}
+
+function post(port: number, ca: Buffer, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/audit',
+        ca,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function waitFor(pred: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(pred(), `timed out waiting for ${what}`);
+}
+
+describe('palisade detect serve', { skip: SKIP }, () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-cli-serve-'));
+    certs(dir);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints alerts for posted EventLists as JSON lines and forwards them until stopped', async () => {
+    const forwarded: Alert[] = [];
+    const sink = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        forwarded.push(...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alerts: Alert[] }).alerts);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+    const sinkPort = (sink.address() as AddressInfo).port;
+
+    let out = '';
+    let err = '';
+    let code = -1;
+    const io: CliIo = {
+      cwd: ROOT,
+      env: {},
+      stdoutIsTTY: false,
+      stdout: async (t) => {
+        out += t;
+      },
+      stderr: (t) => {
+        err += t;
+      },
+      readStdin: async () => '',
+      setExitCode: (n) => {
+        code = n;
+      },
+    };
+    const controller = new AbortController();
+    const program = new Command('palisade').exitOverride();
+    program.addCommand(detectCommand(io, { signal: controller.signal }).exitOverride());
+    const done = program.parseAsync(
+      ['detect', 'serve', '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key')].concat([
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--forward',
+        `http://127.0.0.1:${sinkPort}/hook`,
+      ]),
+      { from: 'user' },
+    );
+    try {
+      await waitFor(() => /listening on https:\/\/127\.0\.0\.1:\d+\/audit/.test(err), `the listening line; ${err}`);
+      const port = Number(/127\.0\.0\.1:(\d+)\/audit/.exec(err)?.[1]);
+      const ca = readFileSync(join(dir, 'ca.crt'));
+      assert.equal(await post(port, ca, readFileSync(join(FIX, 'event-list.json'))), 200);
+      assert.equal(await post(port, ca, readFileSync(join(FIX, 'truncated.json'))), 400);
+      await waitFor(() => out.split('\n').filter(Boolean).length >= 2, `two alerts; stdout: ${out}`);
+    } finally {
+      controller.abort();
+      await done;
+      await new Promise((r) => sink.close(r));
+    }
+    const alerts = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Alert);
+    const users = (list: Alert[]): string[] => [...new Set(list.map((a) => `${a.ruleId} ${a.actor.user}`))].sort();
+    assert.deepEqual(users(alerts), ['PAL-TD-0001 alice@example.com', 'PAL-TD-0002 bob@example.com']);
+    assert.deepEqual(users(forwarded), users(alerts), err);
+    assert.match(err, /3 events/);
+    assert.match(err, /1 malformed/);
+    assert.match(err, /not valid JSON/);
+    assert.equal(code, 0, err);
+  });
+
+  it('takes --rules, --skip-builtin and --format table after serve', async () => {
+    let out = '';
+    let err = '';
+    const io: CliIo = {
+      cwd: ROOT,
+      env: {},
+      stdoutIsTTY: false,
+      stdout: async (t) => {
+        out += t;
+      },
+      stderr: (t) => {
+        err += t;
+      },
+      readStdin: async () => '',
+      setExitCode: () => {},
+    };
+    const controller = new AbortController();
+    const program = new Command('palisade').exitOverride();
+    program.addCommand(detectCommand(io, { signal: controller.signal }).exitOverride());
+    const rules = join(ROOT, 'test/fixtures/threats/detect/rules.yaml');
+    const done = program.parseAsync(
+      ['detect', 'serve', '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--host', '127.0.0.1'].concat([
+        '--port',
+        '0',
+        '--skip-builtin',
+        '--rules',
+        rules,
+        '--format',
+        'table',
+      ]),
+      { from: 'user' },
+    );
+    try {
+      await waitFor(() => /listening on https:\/\/127\.0\.0\.1:\d+\/audit \(3 rules\)/.test(err), `listening; ${err}`);
+      const port = Number(/127\.0\.0\.1:(\d+)\/audit/.exec(err)?.[1]);
+      assert.equal(
+        await post(port, readFileSync(join(dir, 'ca.crt')), readFileSync(join(FIX, 'event-list.json'))),
+        200,
+      );
+      await waitFor(() => out.includes('PAL-TD-9001'), `a table row; stdout: ${out}`);
+    } finally {
+      controller.abort();
+      await done;
+    }
+    // Table rows, not JSON: the test rule file's exec rule, for alice (bob attached, not exec).
+    const rows = out.split('\n').filter(Boolean);
+    assert.ok(
+      rows.every((r) => !r.startsWith('{')),
+      out,
+    );
+    assert.ok(
+      rows.every((r) => r.startsWith('HIGH  PAL-TD-9001') && r.includes('alice@example.com')),
+      out,
+    );
+  });
+
+  it('is a usage error without --cert/--key, or with a bad port', async () => {
+    const io = (): { io: CliIo; err: () => string } => {
+      let e = '';
+      return {
+        io: {
+          cwd: ROOT,
+          env: {},
+          stdoutIsTTY: false,
+          stdout: async () => {},
+          stderr: (t) => {
+            e += t;
+          },
+          readStdin: async () => '',
+          setExitCode: () => {},
+        },
+        err: () => e,
+      };
+    };
+    const a = io();
+    assert.equal(await run(['detect', 'serve', '--port', '0'], a.io), 2);
+    assert.match(a.err(), /--cert <file> and --key <file>/);
+    const b = io();
+    const certArgs = ['--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key')];
+    assert.equal(await run(['detect', 'serve', ...certArgs, '--port', '70000'], b.io), 2);
+    assert.match(b.err(), /--port: "70000"/);
+    const c = io();
+    assert.equal(await run(['detect', 'serve', '--cert', join(dir, 'missing.crt'), '--key', 'x'], c.io), 2);
+    assert.match(c.err(), /cannot start the audit webhook: .*missing\.crt/);
+  });
+});
