@@ -6,37 +6,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { REPORT_SCHEMA_VERSION, type ScanReport } from '#core';
-import type { CliIo } from './io.ts';
-import { run } from './main.ts';
+import { cli } from '#test/helpers/cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = join(ROOT, 'test/fixtures/cli');
-
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<Captured> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    cwd: ROOT,
-    env: opts.env ?? {},
-    stdoutIsTTY: false,
-    stdout: async (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    readStdin: async () => opts.stdin ?? '',
-    setExitCode: () => {},
-  };
-  const code = await run(args, io);
-  return { code, out, err };
-}
 
 const POD = (name: string, extra = '') => `apiVersion: v1
 kind: Pod

@@ -13,8 +13,8 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { Alert } from '#core';
+import { captureIo, cli } from '#test/helpers/cli.ts';
 import type { CliIo } from '../io.ts';
-import { run } from '../main.ts';
 import { detectCommand } from './detect.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -22,37 +22,6 @@ const FIX = join(ROOT, 'test/fixtures/threats/detect');
 const RULES = join(FIX, 'rules.yaml');
 const EVENTS = join(FIX, 'events.jsonl');
 const OWN = ['--skip-builtin', '--rules', RULES];
-
-interface Captured {
-  code: number;
-  out: string;
-  err: string;
-}
-
-function captureIo(stdin = ''): { io: CliIo; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    cwd: ROOT,
-    env: {},
-    stdoutIsTTY: false,
-    stdout: async (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    readStdin: async () => stdin,
-    setExitCode: () => {},
-  };
-  return { io, out: () => out, err: () => err };
-}
-
-async function cli(args: string[], stdin = ''): Promise<Captured> {
-  const c = captureIo(stdin);
-  const code = await run(args, c.io);
-  return { code, out: c.out(), err: c.err() };
-}
 
 function jsonl(text: string): Alert[] {
   return text
@@ -115,7 +84,7 @@ describe('palisade detect', () => {
   });
 
   it('reads standard input with -', async () => {
-    const r = await cli(['detect', '-', ...OWN, '--format', 'jsonl'], readFileSync(EVENTS, 'utf8'));
+    const r = await cli(['detect', '-', ...OWN, '--format', 'jsonl'], { stdin: readFileSync(EVENTS, 'utf8') });
     assert.equal(jsonl(r.out).length, 5);
   });
 

@@ -9,35 +9,15 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Log } from 'sarif';
+import { cli } from '#test/helpers/cli.ts';
 import { cycloneDxValidator } from '#test/helpers/cyclonedx.ts';
 import { testImage } from '#test/helpers/images/layout.ts';
 import { githubProblems, reportSchemaErrors, sarifSchemaErrors } from '#test/helpers/validators.ts';
-import type { CliIo } from '../io.ts';
-import { run } from '../main.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ADVISORIES = join(ROOT, 'test/fixtures/vulns/scan/advisories');
 const image = testImage();
 const skip = typeof image === 'string' ? image : false;
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    cwd: ROOT,
-    env: {},
-    stdoutIsTTY: false,
-    stdout: async (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    readStdin: async () => '',
-    setExitCode: () => {},
-  };
-  return { code: await run(args, io), out, err };
-}
 
 describe('palisade image / sbom / db', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-cli-image-'));
