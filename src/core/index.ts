@@ -1,6 +1,7 @@
 export * from './config/index.ts';
 export * from './diagnostics.ts';
 export * from './errors.ts';
+export { globToRegExp, matchesAnyGlob, matchesGlob } from './glob.ts';
 export * from './log.ts';
 export * from './model/alert.ts';
 export * from './model/finding.ts';

@@ -12,8 +12,8 @@
  * as diagnostics and the finding stays failing.
  */
 import type { AnnotationPolicy, Diagnostic, Exemption, Finding, Resource, Suppression, Violation } from '#core';
+import { matchesAnyGlob } from '#core';
 import type { AnyCheck } from './checks/index.ts';
-import { matchesAnyGlob } from './lib/glob.ts';
 
 export const IGNORE_ANNOTATION = 'palisade.io/ignore';
 export const IGNORE_REASON_ANNOTATION = 'palisade.io/ignore-reason';

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import {
   type Diagnostic,
   InputError,
+  matchesAnyGlob,
   REPORT_SCHEMA_VERSION,
   type ScanReport,
   type ScanSubject,
@@ -47,14 +48,6 @@ export interface ImageScanOptions extends CollectOptions {
   readonly now?: Date;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
-}
-
 function applyExemptions(
   vulnerabilities: readonly Vulnerability[],
   exemptions: readonly VulnerabilityExemption[],
@@ -78,7 +71,7 @@ function applyExemptions(
         index,
         exemption,
         ids: new Set(exemption.ids.map((id) => id.toUpperCase())),
-        packages: exemption.packages?.map(globToRegExp),
+        packages: exemption.packages,
       },
     ];
   });
@@ -91,7 +84,8 @@ function applyExemptions(
       (r) =>
         names.some((n) => r.ids.has(n)) &&
         (!r.packages ||
-          r.packages.some((p) => p.test(v.package.name) || (v.package.sourceName && p.test(v.package.sourceName)))),
+          matchesAnyGlob(v.package.name, r.packages) ||
+          (v.package.sourceName !== undefined && matchesAnyGlob(v.package.sourceName, r.packages))),
     );
     if (!rule) {
       return v;

@@ -39,9 +39,9 @@
 
 import { z } from 'zod';
 import type { Violation } from '#core';
+import { matchesAnyGlob } from '#core';
 import type { Inventory } from '#inventory';
 import type { CheckContext } from '../check.ts';
-import { matchesAnyGlob } from './glob.ts';
 import type { Workload } from './pod.ts';
 
 export const DIRECTIONS = ['Ingress', 'Egress'] as const;

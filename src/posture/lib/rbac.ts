@@ -58,10 +58,9 @@
  * openshift/cluster-kube-apiserver-operator bindata/bootkube/scc-manifests (default SCCs)
  */
 import { z } from 'zod';
-import { InputError, type Resource } from '#core';
+import { InputError, matchesAnyGlob, type Resource } from '#core';
 import type { Inventory } from '#inventory';
 import { type CheckContext, type CheckOutcome, type CheckSettings, notApplicable, outcome } from '../check.ts';
-import { matchesAnyGlob } from './glob.ts';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 export const SCC_GROUP = 'security.openshift.io';

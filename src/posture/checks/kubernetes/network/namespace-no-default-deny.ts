@@ -18,8 +18,8 @@
  *   Network Policies defined"; Kubernetes "Network Policies", Default policies.
  */
 import type { Resource, Violation } from '#core';
+import { matchesAnyGlob } from '#core';
 import { type CheckOutcome, defineCheck, notApplicable, outcome } from '../../../check.ts';
-import { matchesAnyGlob } from '../../../lib/glob.ts';
 import {
   type DefaultDeny,
   type Direction,
