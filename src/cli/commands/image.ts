@@ -2,7 +2,6 @@
  * `palisade image <source>`: flags → options → scanImage → a format → stdout or --output, and
  * the exit code. `palisade sbom <source>`: the packages as CycloneDX or SPDX. No domain logic here.
  */
-import { open } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import {
   atLeast,
@@ -19,6 +18,7 @@ import type { SbomSubject } from '#images';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
+import { writeOutput } from '../output.ts';
 
 const SBOM_OPTIONS = IMAGE_OPTIONS.filter((d) =>
   [
@@ -47,24 +47,6 @@ export function imageExitCode(report: ScanReport, failOn: FailOn, strict: boolea
     (v) => v.status === 'affected' && !v.suppressed && v.severity !== 'unknown' && atLeast(v.severity, failOn),
   );
   return failing ? EXIT.policy : EXIT.ok;
-}
-
-async function write(io: CliIo, output: string | undefined, chunks: Iterable<string>): Promise<void> {
-  if (output) {
-    const file = await open(output, 'w');
-    try {
-      for (const chunk of chunks) {
-        await file.write(chunk);
-      }
-    } finally {
-      await file.close();
-    }
-    io.stderr(`palisade: report written to ${output}\n`);
-  } else {
-    for (const chunk of chunks) {
-      await io.stdout(chunk);
-    }
-  }
 }
 
 function registryOptions(values: Record<string, unknown>) {
@@ -172,13 +154,13 @@ Examples:
       for (const d of bom.diagnostics) {
         io.stderr(`palisade: ${d.message}\n`);
       }
-      await write(io, output, [bom.value]);
+      await writeOutput(io, output, [bom.value]);
     } else {
       const format = getFormat(values.format as string);
       if (!format) {
         throw new Error(`format ${String(values.format)} is not registered`);
       }
-      await write(
+      await writeOutput(
         io,
         output,
         chunksOf(format, report, {
@@ -240,7 +222,7 @@ Examples:
     const format = command.opts<{ format: string }>().format;
     const text =
       format === 'spdx' ? writeSpdx(subject, scanned.packages) : writeCycloneDx(subject, scanned.packages).value;
-    await write(io, values.output as string | undefined, [text]);
+    await writeOutput(io, values.output as string | undefined, [text]);
     const errors = collected.diagnostics.some((d) => d.level === 'error');
     io.setExitCode(values.strict === true && errors ? EXIT.usage : EXIT.ok);
   });

@@ -2,12 +2,12 @@
  * `palisade scan <paths...>`: flags → options → scanManifests → a format → stdout or --output,
  * and the exit code. No domain logic here.
  */
-import { open } from 'node:fs/promises';
 import { Command } from 'commander';
 import { atLeast, createLogger, type FailOn, type LogLevel, SCAN_OPTIONS, type ScanReport } from '#core';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
+import { writeOutput } from '../output.ts';
 
 export function exitCodeFor(report: ScanReport, failOn: FailOn, strict: boolean): ExitCode {
   if (strict && report.summary.diagnostics.error > 0) {
@@ -67,22 +67,7 @@ Examples:
       cwd: io.cwd,
       ...(output === undefined && io.stdoutColumns ? { width: io.stdoutColumns } : {}),
     });
-    // Written piece by piece: a large report is never held whole in memory.
-    if (output) {
-      const file = await open(output, 'w');
-      try {
-        for (const chunk of chunks) {
-          await file.write(chunk);
-        }
-      } finally {
-        await file.close();
-      }
-      io.stderr(`palisade: report written to ${output}\n`);
-    } else {
-      for (const chunk of chunks) {
-        await io.stdout(chunk);
-      }
-    }
+    await writeOutput(io, output, chunks);
     io.setExitCode(exitCodeFor(report, values.failOn as FailOn, values.strict === true));
   });
   return command;
