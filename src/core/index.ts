@@ -14,5 +14,5 @@ export * from './model/resource.ts';
 export * from './model/severity.ts';
 export * from './model/vulnerability.ts';
 export * from './registry.ts';
-export { compileGuard, type Guard } from './schema/guard.ts';
+export { compileGuard, compileParser, type Guard, type ParseResult } from './schema/guard.ts';
 export * from './version.ts';

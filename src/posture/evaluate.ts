@@ -94,9 +94,11 @@ function flat(text: string): string {
 }
 
 /**
- * Violation paths and messages repeat across findings ('spec.template.spec.containers[0]
- * .resources.limits.cpu', 'container "app" has no cpu limit'): one evaluation keeps a single flat
- * copy of each (up to a bound), so 200,000 violations share a few thousand strings.
+ * Violation paths repeat across findings ('spec.template.spec.containers[0].resources.limits.cpu'):
+ * one evaluation keeps a single flat copy of each (up to a bound), so 200,000 violations share a
+ * few hundred path strings. Messages are not interned: they name the workload's containers, images
+ * and namespaces, and on the benchmark cluster 139,000 of 199,000 are distinct, so hashing them
+ * cost a fifth of the evaluation and saved 4 MiB.
  */
 export type Interner = (text: string) => string;
 
@@ -124,7 +126,7 @@ function flatViolations(violations: readonly Violation[], intern: Interner): rea
   const out: Violation[] = new Array(violations.length);
   for (let i = 0; i < violations.length; i++) {
     const v = violations[i] as Violation;
-    out[i] = { ...v, path: intern(v.path), message: intern(v.message) };
+    out[i] = { ...v, path: intern(v.path), message: flat(v.message) };
   }
   return out;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { Container, KubeObject, ObjectMeta, PodSpec } from '../model/kubernetes.ts';
-import { compileGuard } from './guard.ts';
+import { compileGuard, compileParser } from './guard.ts';
 
 const VALID_POD_SPEC = {
   hostNetwork: false,
@@ -113,5 +113,49 @@ describe('compileGuard', () => {
   it('does not copy: the validated value is the input', () => {
     const guard = compileGuard(PodSpec);
     assert.equal(guard(VALID_POD_SPEC), true);
+  });
+});
+
+describe('compileParser', () => {
+  it('returns the value itself, not a copy, when the schema needs nothing from zod', () => {
+    const parse = compileParser(PodSpec);
+    const spec = structuredClone(VALID_POD_SPEC);
+    const result = parse(spec);
+    assert.equal(result.success, true);
+    assert.equal(result.success && result.data, spec);
+  });
+
+  it("gives zod's issues for a rejected value", () => {
+    const parse = compileParser(PodSpec);
+    const result = parse({ containers: 'nginx' });
+    assert.equal(result.success, false);
+    assert.deepEqual(
+      !result.success && result.error.issues.map((i) => i.path.join('.')),
+      PodSpec.safeParse({ containers: 'nginx' }).error?.issues.map((i) => i.path.join('.')),
+    );
+  });
+
+  it("gives zod's output when a part of the schema transforms or defaults", () => {
+    const schema = z.object({ name: z.string(), replicas: z.number().default(1), tags: z.array(z.string().trim()) });
+    const parse = compileParser(schema);
+    const value = { name: 'a', tags: [' x '] };
+    const result = parse(value);
+    assert.equal(result.success, true);
+    assert.notEqual(result.success && result.data, value);
+    assert.deepEqual(result.success && result.data, { name: 'a', replicas: 1, tags: ['x'] });
+  });
+
+  it('treats a transform nested in an array, a record or a union as inexact too', () => {
+    const nested = [
+      z.array(z.object({ n: z.string().transform((s) => s.length) })),
+      z.record(z.string(), z.number().default(0)),
+      z.union([z.string().transform((s) => s.toUpperCase()), z.number()]),
+    ];
+    const values: unknown[] = [[{ n: 'abc' }], { a: undefined }, 'abc'];
+    nested.forEach((schema, i) => {
+      const result = compileParser(schema as z.ZodType<unknown>)(values[i]);
+      assert.equal(result.success, true);
+      assert.deepEqual(result.success && result.data, (schema as z.ZodType<unknown>).parse(values[i]));
+    });
   });
 });

@@ -47,9 +47,48 @@ export function compileGuard(schema: z.ZodType): Guard {
   return compiled;
 }
 
+/** Guards that ask zod for some subtree: zod may transform there, so their value is not zod's output. */
+const INEXACT = new WeakSet<Guard>();
+
 function fallback(schema: z.ZodType): Guard {
-  return (value) => schema.safeParse(value).success;
+  const guard: Guard = (value) => schema.safeParse(value).success;
+  INEXACT.add(guard);
+  return guard;
 }
+
+/** A guard built from child guards is inexact when any child is. */
+function derived(guard: Guard, children: readonly Guard[]): Guard {
+  if (children.some((child) => INEXACT.has(child))) {
+    INEXACT.add(guard);
+  }
+  return guard;
+}
+
+export type ParseResult<T> =
+  | { readonly success: true; readonly data: T }
+  | { readonly success: false; readonly error: z.ZodError };
+
+/**
+ * A safeParse that does not copy: when the guard accepts the value and the schema has nothing the
+ * guard leaves to zod (transforms, defaults, lazy parts), `data` is the value itself, typed, and
+ * still holding any keys the schema does not name (zod would strip them from a plain z.object).
+ * Callers must not mutate it. Otherwise, and for every rejected value, it is zod's own result.
+ */
+export function compileParser<T>(schema: z.ZodType<T>): (value: unknown) => ParseResult<T> {
+  const cached = parsers.get(schema);
+  if (cached) {
+    return cached as (value: unknown) => ParseResult<T>;
+  }
+  const guard = compileGuard(schema);
+  const parser = INEXACT.has(guard)
+    ? (value: unknown): ParseResult<T> => schema.safeParse(value)
+    : (value: unknown): ParseResult<T> =>
+        guard(value) ? { success: true, data: value as T } : schema.safeParse(value);
+  parsers.set(schema, parser);
+  return parser;
+}
+
+const parsers = new WeakMap<z.ZodType, (value: unknown) => ParseResult<unknown>>();
 
 function stringChecks(def: Def): ((s: string) => boolean) | undefined | null {
   if (!def.checks || def.checks.length === 0) {
@@ -122,32 +161,35 @@ function build(schema: z.ZodType): Guard {
     }
     case 'optional': {
       const inner = compileGuard(def.innerType as z.ZodType);
-      return (v) => v === undefined || inner(v);
+      return derived((v) => v === undefined || inner(v), [inner]);
     }
     case 'nullable': {
       const inner = compileGuard(def.innerType as z.ZodType);
-      return (v) => v === null || inner(v);
+      return derived((v) => v === null || inner(v), [inner]);
     }
     case 'array': {
       if (def.checks?.length) {
         return fallback(schema);
       }
       const element = compileGuard(def.element as z.ZodType);
-      return (v) => {
-        if (!Array.isArray(v)) {
-          return false;
-        }
-        for (const item of v) {
-          if (!element(item)) {
+      return derived(
+        (v) => {
+          if (!Array.isArray(v)) {
             return false;
           }
-        }
-        return true;
-      };
+          for (const item of v) {
+            if (!element(item)) {
+              return false;
+            }
+          }
+          return true;
+        },
+        [element],
+      );
     }
     case 'union': {
       const options = (def.options ?? []).map((o) => compileGuard(o));
-      return (v) => options.some((o) => o(v));
+      return derived((v) => options.some((o) => o(v)), options);
     }
     case 'record': {
       const keyDef = defOf(def.keyType as z.ZodType);
@@ -155,17 +197,20 @@ function build(schema: z.ZodType): Guard {
         return fallback(schema);
       }
       const value = compileGuard(def.valueType as z.ZodType);
-      return (v) => {
-        if (!isPlainObject(v)) {
-          return false;
-        }
-        for (const key in v) {
-          if (!value(v[key])) {
+      return derived(
+        (v) => {
+          if (!isPlainObject(v)) {
             return false;
           }
-        }
-        return true;
-      };
+          for (const key in v) {
+            if (!value(v[key])) {
+              return false;
+            }
+          }
+          return true;
+        },
+        [value],
+      );
     }
     case 'object': {
       const entries = Object.entries(def.shape ?? {}).map(([key, s]) => [key, compileGuard(s)] as const);
@@ -175,24 +220,27 @@ function build(schema: z.ZodType): Guard {
       }
       const strict = catchall === 'never';
       const known = new Set(entries.map(([key]) => key));
-      return (v) => {
-        if (!isPlainObject(v)) {
-          return false;
-        }
-        for (const [key, guard] of entries) {
-          if (!guard(v[key])) {
+      return derived(
+        (v) => {
+          if (!isPlainObject(v)) {
             return false;
           }
-        }
-        if (strict) {
-          for (const key in v) {
-            if (!known.has(key)) {
+          for (const [key, guard] of entries) {
+            if (!guard(v[key])) {
               return false;
             }
           }
-        }
-        return true;
-      };
+          if (strict) {
+            for (const key in v) {
+              if (!known.has(key)) {
+                return false;
+              }
+            }
+          }
+          return true;
+        },
+        entries.map(([, guard]) => guard),
+      );
     }
     default:
       return fallback(schema);

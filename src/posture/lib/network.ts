@@ -39,7 +39,7 @@
 
 import { z } from 'zod';
 import type { Violation } from '#core';
-import { matchesAnyGlob } from '#core';
+import { compileParser, matchesAnyGlob } from '#core';
 import type { Inventory } from '#inventory';
 import type { CheckContext } from '../check.ts';
 import type { Workload } from './pod.ts';
@@ -290,7 +290,7 @@ function allowAllRule(
 
 /** Parse one NetworkPolicy object; a string is why the API server would reject it. */
 export function parseNetworkPolicy(name: string, object: Readonly<Record<string, unknown>>): PolicyInfo | string {
-  const parsed = NetworkPolicySpecSchema.safeParse(object.spec);
+  const parsed = compileParser(NetworkPolicySpecSchema)(object.spec);
   if (!parsed.success) {
     return zodReason(parsed.error);
   }
@@ -327,7 +327,7 @@ export function parseNetworkPolicy(name: string, object: Readonly<Record<string,
 
 /** The catch-all external Deny of an EgressFirewall/EgressNetworkPolicy spec, if it has one. */
 export function egressFirewallDenyRule(spec: unknown): number | undefined {
-  const parsed = EgressFirewallSpecSchema.safeParse(spec);
+  const parsed = compileParser(EgressFirewallSpecSchema)(spec);
   if (!parsed.success) {
     return undefined;
   }
@@ -617,7 +617,7 @@ export function workloadIsolation(workload: Workload, ctx: CheckContext, directi
 
 /** Parse an object's spec with a schema; throws (an 'error' finding) naming the bad fields. */
 export function parseSpec<T>(schema: z.ZodType<T>, object: Readonly<Record<string, unknown>>): T {
-  const parsed = schema.safeParse(object.spec);
+  const parsed = compileParser(schema)(object.spec);
   if (!parsed.success) {
     throw new Error(`invalid spec: ${zodReason(parsed.error)}`);
   }

@@ -58,7 +58,7 @@
  * openshift/cluster-kube-apiserver-operator bindata/bootkube/scc-manifests (default SCCs)
  */
 import { z } from 'zod';
-import { InputError, matchesAnyGlob, type Resource } from '#core';
+import { compileParser, InputError, matchesAnyGlob, type Resource } from '#core';
 import type { Inventory } from '#inventory';
 import { type CheckContext, type CheckOutcome, type CheckSettings, notApplicable, outcome } from '../check.ts';
 
@@ -339,7 +339,7 @@ function parseRole(resource: Resource): RoleNode {
     resource,
     labels: resource.object.metadata?.labels ?? {},
   };
-  const parsed = RoleSchema.safeParse(resource.object);
+  const parsed = compileParser(RoleSchema)(resource.object);
   if (!parsed.success) {
     return { ...base, rules: [], problem: issuesText(parsed.error) };
   }
@@ -374,7 +374,7 @@ export function readRole(resource: Resource): RoleNode {
 /** Read a RoleBinding or ClusterRoleBinding; throws an InputError naming the bad field. */
 export function readBinding(resource: Resource): BindingView {
   const kind = resource.kind === 'RoleBinding' ? 'RoleBinding' : 'ClusterRoleBinding';
-  const parsed = BindingSchema.safeParse(resource.object);
+  const parsed = compileParser(BindingSchema)(resource.object);
   if (!parsed.success) {
     throw new InputError('input.invalid', `${kind} "${resource.name}" is invalid: ${issuesText(parsed.error)}`);
   }
@@ -1041,7 +1041,7 @@ export interface SccFinding {
 }
 
 function readScc(resource: Resource): SccInput {
-  const parsed = SccSchema.safeParse(resource.object);
+  const parsed = compileParser(SccSchema)(resource.object);
   if (!parsed.success) {
     throw new InputError(
       'input.invalid',
