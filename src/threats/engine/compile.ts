@@ -22,6 +22,7 @@
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import type { Collected, Diagnostic, Severity } from '#core';
 import type { AuditEvent } from '../event.ts';
+import { compileNetworks, ipInNetworks } from './networks.ts';
 import type { ExceptionSpec, MatchSpec, Origin, OverrideSpec, RuleFile, RuleSpec } from './schema.ts';
 
 /** Variables every expression can read; list and macro names may not shadow them. */
@@ -72,7 +73,7 @@ export interface CompiledRule {
   readonly output: readonly OutputPart[];
   readonly window?: CompiledWindow;
   /**
-   * The optional `match` keys (codes, users/groups, userAgentContains, impersonated) as one native
+   * The optional `match` keys (codes, users/groups, userAgentContains, impersonated, sourceIPsIn) as one native
    * test of an audit event (`test`), and the reason it refuses one (`refusal`, for explanations).
    */
   readonly narrow?: {
@@ -281,6 +282,21 @@ function compileNarrowing(
   if (m.impersonated === true) {
     keys.push({ test: (e) => e.impersonatedUser !== undefined, reason: () => 'no impersonatedUser' });
   }
+  if (m.sourceIPsIn !== undefined) {
+    const networks = compileNetworks(resolveList(m.sourceIPsIn, lists, origin, what));
+    if (typeof networks === 'string') {
+      const list = typeof m.sourceIPsIn === 'string' ? `list "${m.sourceIPsIn}"` : 'sourceIPsIn';
+      throw new RuleCompileError(`${what}: ${list}: ${networks}`, origin);
+    }
+    keys.push({
+      test: (e) => {
+        const ips = e.sourceIPs;
+        if (ips) for (const ip of ips) if (networks.has(ip)) return true;
+        return false;
+      },
+      reason: (e) => `sourceIPs [${(e.sourceIPs ?? []).join(', ')}] are in none of the rule's sourceIPsIn networks`,
+    });
+  }
   if (keys.length === 0) return undefined;
   const test =
     keys.length === 1
@@ -357,6 +373,9 @@ export function compileRuleFiles(files: readonly RuleFile[]): Collected<CompileR
   }
 
   const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
+  env.registerFunction('ipInNetworks(string, list): bool', ipInNetworks, {
+    description: 'True when the IP address lies in one of the CIDR blocks or addresses of the list',
+  });
   for (const [name, values] of lists) {
     if (!macros.has(name)) env.registerConstant(name, 'list', values);
   }

@@ -1,7 +1,7 @@
 /**
  * The rule engine: indexes compiled rules by (source, stage, verb, resource[/subresource]) so each
  * event is tested only against rules whose `match` pre-filter admits it (apiGroups and the optional
- * native keys — codes, users/groups, userAgentContains, impersonated — are checked per candidate
+ * native keys — codes, users/groups, userAgentContains, impersonated, sourceIPsIn — are checked per candidate
  * before any CEL), evaluates CEL conditions
  * and exceptions, keeps bounded stateful windows, and renders outputs.
  *

@@ -105,7 +105,10 @@ const ListRef = z.union([z.array(z.string()), Name]);
  *   suffices when both are given);
  * - `userAgentContains`: userAgent contains one of these fragments, ASCII case-insensitively (as
  *   CEL `userAgent.lowerAscii().contains(a.lowerAscii())`);
- * - `impersonated: true`: the event has `impersonatedUser`.
+ * - `impersonated: true`: the event has `impersonatedUser`;
+ * - `sourceIPsIn`: one of sourceIPs lies in one of these networks (CIDR blocks or single addresses,
+ *   IPv4 or IPv6; as CEL `sourceIPs.exists(ip, ipInNetworks(ip, list))`). An empty list admits
+ *   nothing, so a rule whose list the user has not filled costs nothing.
  * List-valued keys take literal values or the name of a list (`userAgentContains: unusual_user_agents`).
  */
 export const MatchSpec = z.strictObject({
@@ -118,6 +121,7 @@ export const MatchSpec = z.strictObject({
   groups: ListRef.optional(),
   userAgentContains: ListRef.optional(),
   impersonated: z.literal(true).optional(),
+  sourceIPsIn: ListRef.optional(),
 });
 export type MatchSpec = z.infer<typeof MatchSpec>;
 

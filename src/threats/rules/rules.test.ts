@@ -32,6 +32,20 @@ function fixtureFiles(id: string, kind: 'hit' | 'miss'): string[] {
     .map((n) => join(dir, n));
 }
 
+/**
+ * The pack a rule's fixtures run with: the built-in pack, plus the fixture folder's `rules.yaml`
+ * when it has one (a rule whose list ships empty, such as anonymizer_networks, is shown configured).
+ */
+function packFor(id: string): readonly CompiledRule[] {
+  const extra = join(FIXTURES, id, 'rules.yaml');
+  if (!existsSync(extra)) return rules;
+  const user = loadRuleFile(readFileSync(extra, 'utf8'), extra);
+  assert.deepEqual(user.diagnostics, [], `${extra} should load cleanly`);
+  const extended = compileRuleFiles([...ruleFiles, user.value]);
+  assert.deepEqual(extended.diagnostics, [], `${extra} should compile cleanly with the pack`);
+  return extended.value.rules;
+}
+
 /** Feeds one fixture file through the event reader and a fresh engine holding the whole pack. */
 async function run(file: string, pack: readonly CompiledRule[] = rules): Promise<{ matches: Match[]; events: number }> {
   const engine = createEngine(pack);
@@ -99,7 +113,7 @@ describe('built-in rule pack', () => {
     for (const rule of rules) {
       for (const file of fixtureFiles(rule.spec.id, 'hit')) {
         it(`${rule.spec.id} ${rule.spec.title}: ${file.slice(FIXTURES.length)}`, async () => {
-          const { matches, events } = await run(file);
+          const { matches, events } = await run(file, packFor(rule.spec.id));
           assert.ok(events > 0, 'fixture holds no events');
           assert.deepEqual(
             matches.map((m) => m.ruleId),
@@ -118,7 +132,7 @@ describe('built-in rule pack', () => {
     for (const rule of rules) {
       for (const file of fixtureFiles(rule.spec.id, 'miss')) {
         it(`${rule.spec.id}: ${file.slice(FIXTURES.length)}`, async () => {
-          const { matches, events } = await run(file);
+          const { matches, events } = await run(file, packFor(rule.spec.id));
           assert.ok(events > 0, 'fixture holds no events');
           assert.deepEqual(
             matches.filter((m) => m.ruleId === rule.spec.id),
@@ -174,6 +188,15 @@ describe('built-in rule pack', () => {
     assert.equal(matched, 0, 'ordinary pod reads should raise nothing');
     assert.ok(average <= 6, `pre-filter admits ${average} rules per get-pods event`);
     assert.ok(average < rules.length / 5);
+  });
+
+  it('ships anonymizer_networks empty: PAL-TD-0046 fires only once a rule file fills it', async () => {
+    const file = join(FIXTURES, 'PAL-TD-0046/hit/tor-exit-v4.json');
+    assert.deepEqual((await run(file)).matches, []);
+    assert.deepEqual(
+      (await run(file, packFor('PAL-TD-0046'))).matches.map((m) => m.ruleId),
+      ['PAL-TD-0046'],
+    );
   });
 
   it('lets a user file extend the named lists', async () => {
