@@ -68,6 +68,46 @@ describe('detect', () => {
     assert.deepEqual(eve?.evidence.auditIds, ['d0000000-0000-4000-8000-000000000010']);
   });
 
+  it('raises Falco alerts per Falco rule and container, with MITRE from the Falco tags and the events as evidence', async () => {
+    const run = detect(readEvents([`${FIX}falco.jsonl`]), { builtin: true });
+    const alerts = await collect(run);
+    assert.deepEqual(run.diagnostics, []);
+    const byMessage = (fragment: string): Alert => {
+      const found = alerts.find((a) => a.message.includes(fragment));
+      assert.ok(found, `an alert for ${fragment}`);
+      return found;
+    };
+    assert.equal(alerts.length, 3, 'two shells in one container are one alert; other Falco rules are their own');
+    const shell = byMessage('Terminal shell in container');
+    assert.equal(shell.ruleId, 'PAL-TD-0072');
+    assert.equal(shell.count, 2);
+    assert.deepEqual(shell.mitre, { tactic: 'TA0002', technique: 'T1059' });
+    assert.deepEqual(shell.target, { verb: '', resource: 'pods', namespace: 'shop', name: 'web-0' });
+    assert.deepEqual(shell.evidence, {
+      auditIds: [],
+      falcoEvents: [
+        {
+          rule: 'Terminal shell in container',
+          time: '2026-11-23T10:07:01.482911203Z',
+          uuid: '0b6f3e1a-9d2c-4c1e-8f00-000000000001',
+          hostname: 'worker-1',
+          containerId: '4f1e2d3c4b5a',
+        },
+        {
+          rule: 'Terminal shell in container',
+          time: '2026-11-23T10:07:31.000000000Z',
+          uuid: '0b6f3e1a-9d2c-4c1e-8f00-000000000002',
+          hostname: 'worker-1',
+          containerId: '4f1e2d3c4b5a',
+        },
+      ],
+      omitted: 0,
+    });
+    assert.deepEqual(byMessage('Read sensitive file untrusted').mitre, { tactic: 'TA0006', technique: 'T1555' });
+    // No tags: the re-raising rule's own mapping.
+    assert.deepEqual(byMessage('Custom rule without tags').mitre, { tactic: 'TA0002', technique: 'T1609' });
+  });
+
   it('is exported from the package root', () => {
     assert.equal(root.detect, detect);
     assert.equal(root.loadRules, loadRules);

@@ -26,6 +26,18 @@ export interface AlertTarget {
   readonly name: string;
 }
 
+/** One Falco event behind an alert (Falco events have no auditID). */
+export interface FalcoEvidence {
+  /** Falco's rule name. */
+  readonly rule: string;
+  /** The event's time as Falco wrote it. */
+  readonly time: string;
+  /** Falco's event uuid, when its output carries one. */
+  readonly uuid?: string;
+  readonly hostname?: string;
+  readonly containerId?: string;
+}
+
 export interface Alert {
   readonly schemaVersion: typeof ALERT_SCHEMA_VERSION;
   /** Stable: derived from rule, actor, target and firstSeen, so updates of an alert share it. */
@@ -43,9 +55,11 @@ export interface Alert {
   readonly actor: AlertActor;
   readonly target: AlertTarget;
   readonly evidence: {
-    /** auditIDs of the matching events (the first `maxEvidence`, in order). */
+    /** auditIDs of the matching audit events (the first `maxEvidence`, in order). */
     readonly auditIds: readonly string[];
-    /** Matching events whose auditIDs were not kept. */
+    /** The matching Falco events (the first `maxEvidence`, in order); absent for audit alerts. */
+    readonly falcoEvents?: readonly FalcoEvidence[];
+    /** Matching events that were not kept as evidence. */
     readonly omitted: number;
   };
   /** Remediation steps, one per line of the rule's `remediation`. */

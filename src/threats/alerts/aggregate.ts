@@ -3,9 +3,11 @@
  * emission policy. All windows use event time (the largest event time seen so far is "now").
  *
  * - Dedup: matches with the same rule, actor user and target (verb, resource[/subresource],
- *   namespace, name) become one alert while each falls within `dedupWindowMs` of the alert's
- *   last match; a later match opens a new alert. `count` counts matches, `evidence.auditIds`
- *   keeps the first `maxEvidence` auditIDs and counts the rest in `omitted`. A match whose
+ *   namespace, name; for Falco events also Falco's rule and the container) become one alert
+ *   while each falls within `dedupWindowMs` of the alert's last match; a later match opens a new
+ *   alert. `count` counts matches, `evidence.auditIds` (or `evidence.falcoEvents`) keeps the first
+ *   `maxEvidence` events and counts the rest in `omitted`. An alert raised from a Falco event takes
+ *   its MITRE mapping from the Falco rule's tags where they give one. A match whose
  *   auditID the alert already holds (the same event read twice) is counted in `duplicates` only.
  * - Incidents: when alerts of at least two distinct rules are active for the same actor user
  *   within `incidentWindowMs`, they form an incident; later alerts of that actor join it while
@@ -23,8 +25,17 @@
  *   closed early (counted in `forcedClose`). Per-actor incident state is swept with the window.
  */
 import { createHash } from 'node:crypto';
-import { ALERT_SCHEMA_VERSION, type Alert, type Incident, type Severity, severityRank } from '#core';
+import {
+  ALERT_SCHEMA_VERSION,
+  type Alert,
+  type FalcoEvidence,
+  type Incident,
+  type Severity,
+  severityRank,
+} from '#core';
 import type { Match } from '../engine/index.ts';
+import type { FalcoEvent } from '../event.ts';
+import { falcoEvidence, falcoKey, falcoMitre } from './falco.ts';
 
 export type EmitMode = 'final' | 'stream';
 
@@ -99,6 +110,8 @@ interface OpenAlert {
   last: number;
   count: number;
   auditIds: string[];
+  falcoEvents: FalcoEvidence[];
+  mitre: { readonly tactic: string; readonly technique: string };
   omitted: number;
   incident?: IncidentState;
   emittedCount: number;
@@ -136,6 +149,7 @@ function facts(m: Match): {
   ua: string;
   target: Alert['target'];
   auditId?: string;
+  falco?: FalcoEvent;
 } {
   const ev = m.event;
   if (ev.kind === 'audit') {
@@ -160,12 +174,14 @@ function facts(m: Match): {
     const v = ev.falco.output_fields?.[k];
     return typeof v === 'string' ? v : '';
   };
+  const pod = field('k8s.pod.name');
   return {
     user: field('user.name'),
     groups: [],
     ips: [],
     ua: '',
-    target: { verb: '', resource: '', namespace: field('k8s.ns.name'), name: field('k8s.pod.name') },
+    target: { verb: '', resource: pod ? 'pods' : '', namespace: field('k8s.ns.name'), name: pod },
+    falco: ev.falco,
   };
 }
 
@@ -223,7 +239,8 @@ export class AlertAggregator {
     this.sweepAt = Number.NEGATIVE_INFINITY;
     const f = facts(m);
     const { target } = f;
-    const key = `${m.ruleId}\u0000${f.user}\u0000${target.verb}\u0000${target.resource}\u0000${target.namespace}\u0000${target.name}`;
+    // A Falco alert is also told apart by Falco's own rule and the container.
+    const key = `${m.ruleId}\u0000${f.user}\u0000${target.verb}\u0000${target.resource}\u0000${target.namespace}\u0000${target.name}${f.falco ? `\u0000${falcoKey(f.falco)}` : ''}`;
     let a = this.open.get(key);
     if (a !== undefined && t - a.last > this.dedupMs) {
       this.close(a);
@@ -238,11 +255,13 @@ export class AlertAggregator {
           this.close(oldest);
         }
       }
+      const info = this.rules.get(m.ruleId) ?? { mitre: { tactic: '', technique: '' } };
       a = {
         id: hashId('alert-', `${key}\u0000${t}`),
         key,
         match: m,
-        info: this.rules.get(m.ruleId) ?? { mitre: { tactic: '', technique: '' } },
+        info,
+        mitre: f.falco ? falcoMitre(f.falco, info.mitre) : info.mitre,
         user: f.user,
         groups: f.groups,
         sourceIPs: new Set(),
@@ -252,6 +271,7 @@ export class AlertAggregator {
         last: t,
         count: 0,
         auditIds: [],
+        falcoEvents: [],
         omitted: 0,
         emittedCount: 0,
         lastEmitWall: 0,
@@ -272,6 +292,9 @@ export class AlertAggregator {
     for (const ip of f.ips) if (a.sourceIPs.size < MAX_SOURCE_IPS) a.sourceIPs.add(ip);
     if (f.auditId !== undefined) {
       if (a.auditIds.length < this.maxEvidence) a.auditIds.push(f.auditId);
+      else a.omitted++;
+    } else if (f.falco !== undefined) {
+      if (a.falcoEvents.length < this.maxEvidence) a.falcoEvents.push(falcoEvidence(f.falco));
       else a.omitted++;
     }
     this.correlate(a, t);
@@ -419,13 +442,16 @@ export class AlertAggregator {
       title: m.title,
       severity: m.severity,
       message: m.output,
-      mitre: { tactic: a.info.mitre.tactic, technique: a.info.mitre.technique },
+      mitre: { tactic: a.mitre.tactic, technique: a.mitre.technique },
       count: a.count,
       firstSeen: iso(a.first),
       lastSeen: iso(a.last),
       actor: { user: a.user, groups: [...a.groups], sourceIPs: [...a.sourceIPs], userAgent: a.userAgent },
       target: { ...a.target },
-      evidence: { auditIds: [...a.auditIds], omitted: a.omitted },
+      evidence:
+        a.falcoEvents.length > 0
+          ? { auditIds: [...a.auditIds], falcoEvents: [...a.falcoEvents], omitted: a.omitted }
+          : { auditIds: [...a.auditIds], omitted: a.omitted },
       remediation: remediationSteps(a.info.remediation),
       ...(a.incident ? { incidentId: a.incident.id } : {}),
       final,
