@@ -12,7 +12,10 @@
  * Measured (Node 24, shared machine, noisy): floor 213,000-341,000 ev/s; full pipeline
  * 132,000-165,000 ev/s = 1.6-2.1x the floor's time (was ~57,000 ev/s, 5.0x); 0.32 candidate
  * rules per event (was 5.32); heap peak ~200 MB, 25 MB after GC.
- * Run: node --expose-gc bench/threats.ts [count]
+ * Each round times the floor and the pipeline back to back; the summary is the median over rounds
+ * (default 3) of the rate and of the per-round ratio, which holds steady when other work on the
+ * machine comes and goes.
+ * Run: node --expose-gc bench/threats.ts [count] [rounds]
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -25,6 +28,7 @@ import { readEvents } from '../src/threats/inputs/index.ts';
 import { prng } from './generate.ts';
 
 const count = Number(process.argv[2] ?? 1_000_000);
+const rounds = Math.max(1, Number(process.argv[3] ?? 3));
 const IDENTITIES = 10_000;
 const T0 = 1_795_428_000_000;
 const rand = prng(4);
@@ -136,7 +140,8 @@ try {
       `${files.length} built-in rule files, ${loaded.value.rules.length} rules (${loaded.diagnostics.length} rule diagnostics)`,
   );
   const gc = (globalThis as { gc?: () => void }).gc;
-  for (let round = 0; round < 2; round++) {
+  const summary: { rate: number; ratio: number; peak: number }[] = [];
+  for (let round = 0; round < rounds; round++) {
     const f = await floor(file);
     gc?.();
     // Input layer alone (readEvents validation + detect with no rules), to split the cost.
@@ -159,6 +164,7 @@ try {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     gc?.();
     const heapAfter = process.memoryUsage().heapUsed / 1e6;
+    summary.push({ rate, ratio: f / rate, peak: peakHeap });
     const engine = run.stats.engine;
     const keys = engine ? [...engine.rules.values()].reduce((a, s) => a + s.windowKeys, 0) : 0;
     console.log(
@@ -171,6 +177,20 @@ try {
         `input diagnostics ${events.stats.diagnostics}; detect diagnostics ${run.diagnostics.length}`,
     );
   }
+  const median = (values: number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  };
+  const rate = median(summary.map((r) => r.rate));
+  const ratio = median(summary.map((r) => r.ratio));
+  const peak = Math.max(...summary.map((r) => r.peak));
+  const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
+  console.log(
+    `median of ${rounds} rounds: full pipeline ${Math.round(rate).toLocaleString()} ev/s ${verdict(rate >= 50_000)} (>= 50,000); ` +
+      `${ratio.toFixed(2)}x the floor's time ${verdict(ratio <= 2)} (<= 2, each round's ratio taken back to back); ` +
+      `heap peak ${(peak / 1e6).toFixed(0)} MB ${verdict(peak < 300e6)} (< 300 MB)`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

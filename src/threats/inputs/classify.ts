@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { compileGuard, type Diagnostic, type SourceLocation } from '#core';
 import { AuditEvent, FalcoEvent, type ThreatEvent } from '../event.ts';
+import { parseTimestamp } from './time.ts';
 
 /**
  * Non-copying validity tests derived from the zod schemas (they agree with zod by construction):
@@ -131,7 +132,7 @@ function classifyOne(
       report(schemaDiagnostic('Falco event', value, parsed.error, where));
       return;
     }
-    const time = Date.parse(parsed.data.time);
+    const time = parseTimestamp(parsed.data.time);
     if (Number.isNaN(time)) {
       report(
         error(DIAGNOSTIC_CODES.invalidTime, `Falco event has an unreadable time ${JSON.stringify(parsed.data.time)}`, {
@@ -190,7 +191,7 @@ function classifyOne(
     event.stageTimestamp ??
     event.requestReceivedTimestamp ??
     (typeof value.timestamp === 'string' ? value.timestamp : undefined);
-  const time = stamp === undefined ? Number.NaN : Date.parse(stamp);
+  const time = stamp === undefined ? Number.NaN : parseTimestamp(stamp);
   if (Number.isNaN(time)) {
     report(
       error(
