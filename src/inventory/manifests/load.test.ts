@@ -225,6 +225,21 @@ describe('loadManifests', () => {
     assert.equal(result.stats.duplicates, 0);
   });
 
+  it('drops a live object read again (same uid and resourceVersion), keeping other versions of it', async () => {
+    const live = (version: string): string =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n  uid: 6f1c1f9e-2b1a-4c55-9d7e-1a2b3c4d5e6f\n  resourceVersion: "${version}"\n`;
+    const dir = tree({ 'a.yaml': live('100'), 'b.yaml': live('200'), 'c.yaml': live('200'), 'd.yaml': live('100') });
+    const result = await loadManifests([dir]);
+    assert.deepEqual(
+      result.resources.map((r) => [r.source.file.slice(dir.length + 1), r.object.metadata?.resourceVersion]),
+      [
+        ['a.yaml', '100'],
+        ['b.yaml', '200'],
+      ],
+    );
+    assert.equal(result.stats.duplicates, 2);
+  });
+
   it('keeps unknown kinds as resources', async () => {
     const result = await loadManifests([join(fixtures, 'manifests/unknown-kind.yaml')]);
     assert.deepEqual(result.diagnostics, []);

@@ -101,6 +101,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const resources: Resource[] = [];
   const diagnostics: Diagnostic[] = [];
+  const seenUids = new Map<string, string>();
   const seenLive = new Set<string>();
   const seenKeys = new Set<string>();
   const visitedDirs = new Set<string>();
@@ -128,12 +129,20 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       }
       const meta = resource.object.metadata;
       if (meta?.uid) {
-        const liveKey = `${meta.uid}@${String(meta.resourceVersion ?? '')}`;
-        if (seenLive.has(liveKey)) {
-          duplicates++;
-          continue;
+        // The same live object (uid and resourceVersion) read twice: keep the first. Looked up by
+        // uid first, so that the usual case hashes the uid string JSON.parse made, not a new key.
+        const version = String(meta.resourceVersion ?? '');
+        const first = seenUids.get(meta.uid);
+        if (first === undefined) {
+          seenUids.set(meta.uid, version);
+        } else {
+          const liveKey = `${meta.uid}@${version}`;
+          if (first === version || seenLive.has(liveKey)) {
+            duplicates++;
+            continue;
+          }
+          seenLive.add(liveKey);
         }
-        seenLive.add(liveKey);
       }
       // Two different objects with one identity (overlays, per-environment copies) are both kept,
       // told apart by where they came from.
