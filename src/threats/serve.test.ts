@@ -26,8 +26,7 @@ function openssl(dir: string, args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** A CA and two serving certificates for 127.0.0.1 (leaf-1, leaf-2) signed by it. */
-function makeCerts(dir: string): void {
+function makeCa(dir: string, name: string): void {
   openssl(dir, [
     'req',
     '-x509',
@@ -39,16 +38,68 @@ function makeCerts(dir: string): void {
     '-days',
     '2',
     '-keyout',
-    'ca.key',
+    `${name}.key`,
     '-out',
-    'ca.crt',
+    `${name}.crt`,
     '-subj',
-    '/CN=palisade-test-ca',
+    `/CN=palisade-test-${name}`,
     '-addext',
     'basicConstraints=critical,CA:TRUE',
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]); // prettier-ignore
+}
+
+/** A client certificate (extendedKeyUsage=clientAuth) `${name}.crt`/`.key` signed by the CA `ca`. */
+function makeClient(dir: string, name: string, ca: string, cn: string, san: string): void {
+  writeFileSync(
+    join(dir, `${name}.cnf`),
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectAltName=${san}\n`,
+  );
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${cn}`,
+  ]); // prettier-ignore
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-sha256',
+    '-extfile',
+    `${name}.cnf`,
+    '-out',
+    `${name}.crt`,
+  ]); // prettier-ignore
+}
+
+/**
+ * A CA and two serving certificates for 127.0.0.1 (leaf-1, leaf-2) signed by it; a client
+ * certificate `client` (CN kube-apiserver, DNS:apiserver.palisade.test) signed by the same CA, and
+ * `rogue` with the same names signed by another CA (`other-ca`).
+ */
+function makeCerts(dir: string): void {
+  makeCa(dir, 'ca');
+  makeCa(dir, 'other-ca');
+  makeClient(dir, 'client', 'ca', 'kube-apiserver', 'DNS:apiserver.palisade.test');
+  makeClient(dir, 'rogue', 'other-ca', 'kube-apiserver', 'DNS:apiserver.palisade.test');
   writeFileSync(
     join(dir, 'ext.cnf'),
     'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n',
@@ -93,18 +144,32 @@ interface Reply {
   status: number;
   body: string;
   fingerprint: string;
+  /** The WWW-Authenticate header, if any. */
+  challenge: string | undefined;
 }
 
-function send(
-  port: number,
-  ca: Buffer,
-  init: { method?: string; path?: string; body?: Buffer | string; type?: string; chunked?: boolean },
-): Promise<Reply> {
+interface SendInit {
+  method?: string;
+  path?: string;
+  body?: Buffer | string;
+  type?: string;
+  chunked?: boolean;
+  /** Client certificate and key (PEM) for mutual TLS. */
+  cert?: Buffer;
+  key?: Buffer;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  authorization?: string;
+}
+
+function send(port: number, ca: Buffer, init: SendInit): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const body = init.body === undefined ? undefined : Buffer.from(init.body);
     const headers: Record<string, string> = {};
     if (init.type !== undefined) headers['content-type'] = init.type;
     if (body && !init.chunked) headers['content-length'] = String(body.length);
+    if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
+    if (init.authorization !== undefined) headers.authorization = init.authorization;
     const req = request(
       {
         host: '127.0.0.1',
@@ -112,15 +177,24 @@ function send(
         method: init.method ?? 'POST',
         path: init.path ?? '/audit',
         ca,
+        ...(init.cert ? { cert: init.cert } : {}),
+        ...(init.key ? { key: init.key } : {}),
         headers,
         agent: false,
       },
       (res) => {
         const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+        const header = res.headers['www-authenticate'];
+        const challenge = Array.isArray(header) ? header.join(', ') : header;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fingerprint }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            fingerprint,
+            challenge,
+          }),
         );
         res.on('error', reject);
       },
@@ -350,6 +424,281 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
     }
     assert.ok(server.stats.reloadErrors >= 1);
     assert.ok(diagnostics.some((d) => d.code === 'threats.webhook.tls-reload-failed'));
+  });
+  describe('client authentication', () => {
+    const pem = (name: string): Buffer => readFileSync(join(dir, name));
+    const client = (): { cert: Buffer; key: Buffer } => ({ cert: pem('client.crt'), key: pem('client.key') });
+    const rogue = (): { cert: Buffer; key: Buffer } => ({ cert: pem('rogue.crt'), key: pem('rogue.key') });
+    const post = { body: fixture('single-event.json'), type: JSON_TYPE };
+    const refusals = (diagnostics: Diagnostic[]): string[] =>
+      diagnostics.filter((d) => d.code === 'threats.webhook.unauthorized').map((d) => d.message);
+
+    it('with a client CA: 401 without a certificate or with another CA, 200 on /healthz and with a good one', async () => {
+      const got: ThreatEvent[] = [];
+      const diagnostics: Diagnostic[] = [];
+      const server = await startAuditWebhook({
+        ...files(),
+        clientCaFile: join(dir, 'ca.crt'),
+        host: '127.0.0.1',
+        port: 0,
+        onEvents: (events) => {
+          got.push(...events);
+          return true;
+        },
+        onDiagnostic: (d) => diagnostics.push(d),
+      });
+      try {
+        const port = server.port;
+        const none = await send(port, ca, post);
+        assert.deepEqual([none.status, none.body], [401, 'unauthorized\n']);
+        assert.equal(none.challenge, undefined, 'no Bearer challenge without a token file');
+        assert.equal((await send(port, ca, { ...post, path: '/' })).status, 401);
+        const health = await send(port, ca, { method: 'GET', path: '/healthz' });
+        assert.deepEqual([health.status, health.body], [200, 'ok\n']);
+        assert.equal((await send(port, ca, { ...post, ...rogue() })).status, 401);
+        // Refused before the method and content type are looked at.
+        assert.equal((await send(port, ca, { method: 'GET' })).status, 401);
+        assert.equal(got.length, 0, 'no refused request reaches onEvents');
+        const good = await send(port, ca, { ...post, ...client() });
+        assert.equal(good.status, 200, good.body);
+        assert.deepEqual(JSON.parse(good.body), { events: 1, invalid: 0 });
+        // A refused request with a large body: answered without reading it (or the connection dropped).
+        const big = await send(port, ca, {
+          body: Buffer.alloc(512 * 1024, 0x20),
+          type: JSON_TYPE,
+          chunked: true,
+        }).catch((e: Error) => e);
+        if (!(big instanceof Error)) assert.equal(big.status, 401);
+      } finally {
+        await server.close();
+      }
+      assert.equal(got.length, 1);
+      assert.equal(got[0]?.kind === 'audit' ? got[0].event.user.username : '', 'carol@example.com');
+      assert.equal(server.stats.unauthorized, 5);
+      assert.equal(server.stats.accepted, 1);
+      const messages = refusals(diagnostics);
+      assert.equal(messages.length, 5);
+      assert.ok(diagnostics.every((d) => d.code !== 'threats.webhook.unauthorized' || d.level === 'warning'));
+      assert.match(messages[0] ?? '', /^request from 127\.0\.0\.1 refused with 401: no client certificate$/);
+      assert.match(messages[2] ?? '', /client certificate not verified against .*ca\.crt \([A-Z_]+\)/);
+    });
+
+    it('answers 403 to a verified certificate whose CN and DNS names are not allowed', async () => {
+      const diagnostics: Diagnostic[] = [];
+      const start = (names: string[]) =>
+        startAuditWebhook({
+          ...files(),
+          clientCaFile: join(dir, 'ca.crt'),
+          allowedClientNames: names,
+          host: '127.0.0.1',
+          port: 0,
+          onEvents: () => true,
+          onDiagnostic: (d) => diagnostics.push(d),
+        });
+      const other = await start(['system:other']);
+      try {
+        const r = await send(other.port, ca, { ...post, ...client() });
+        assert.deepEqual([r.status, r.body], [403, 'forbidden\n']);
+        assert.equal((await send(other.port, ca, post)).status, 401, 'no certificate is still 401');
+      } finally {
+        await other.close();
+      }
+      assert.equal(other.stats.forbidden, 1);
+      assert.equal(other.stats.unauthorized, 1);
+      assert.match(refusals(diagnostics)[0] ?? '', /403: .*"kube-apiserver", "apiserver\.palisade\.test"/);
+      for (const names of [['kube-apiserver'], ['apiserver.palisade.test']]) {
+        const server = await start(names);
+        try {
+          assert.equal((await send(server.port, ca, { ...post, ...client() })).status, 200, names[0]);
+        } finally {
+          await server.close();
+        }
+      }
+    });
+
+    it('with a token file: 401 and a Bearer challenge without the right token, 200 with it', async () => {
+      const tokenFile = join(dir, 'token');
+      writeFileSync(tokenFile, '  s3cret-token-1\n');
+      const diagnostics: Diagnostic[] = [];
+      let calls = 0;
+      const server = await startAuditWebhook({
+        ...files(),
+        tokenFile,
+        host: '127.0.0.1',
+        port: 0,
+        onEvents: () => {
+          calls++;
+          return true;
+        },
+        onDiagnostic: (d) => diagnostics.push(d),
+      });
+      try {
+        const port = server.port;
+        for (const init of [
+          {},
+          { token: 'wrong-token-of-some-length' },
+          { token: 's3cret-token-2' }, // same length
+          { token: '' },
+          { authorization: 'Basic czNjcmV0LXRva2VuLTE=' },
+        ]) {
+          const r = await send(port, ca, { ...post, ...init });
+          assert.equal(r.status, 401, JSON.stringify(init));
+          assert.equal(r.challenge, 'Bearer realm="palisade"');
+        }
+        assert.equal((await send(port, ca, { method: 'GET', path: '/healthz' })).status, 200);
+        assert.equal(calls, 0);
+        assert.equal((await send(port, ca, { ...post, token: 's3cret-token-1' })).status, 200);
+        assert.equal((await send(port, ca, { ...post, authorization: 'bearer   s3cret-token-1 ' })).status, 200);
+      } finally {
+        await server.close();
+      }
+      assert.equal(calls, 2);
+      assert.equal(server.stats.unauthorized, 5);
+      const messages = refusals(diagnostics);
+      assert.equal(messages.length, 5);
+      assert.match(messages[0] ?? '', /from 127\.0\.0\.1 refused with 401: no bearer token/);
+      assert.match(messages[1] ?? '', /the bearer token does not match .*token$/);
+      assert.match(messages[4] ?? '', /not a Bearer token/);
+      for (const m of messages) assert.doesNotMatch(m, /wrong-token|s3cret|czNjcmV0/, 'never echo a presented token');
+    });
+
+    it('with both: a certificate alone or a token alone is 401, both is 200', async () => {
+      const tokenFile = join(dir, 'token-both');
+      writeFileSync(tokenFile, 'both-token\n');
+      const server = await startAuditWebhook({
+        ...files(),
+        clientCaFile: join(dir, 'ca.crt'),
+        tokenFile,
+        host: '127.0.0.1',
+        port: 0,
+        onEvents: () => true,
+      });
+      try {
+        const certOnly = await send(server.port, ca, { ...post, ...client() });
+        assert.equal(certOnly.status, 401);
+        assert.equal(certOnly.challenge, 'Bearer realm="palisade"');
+        assert.equal((await send(server.port, ca, { ...post, token: 'both-token' })).status, 401);
+        assert.equal((await send(server.port, ca, { ...post, ...rogue(), token: 'both-token' })).status, 401);
+        assert.equal((await send(server.port, ca, { ...post, ...client(), token: 'both-token' })).status, 200);
+      } finally {
+        await server.close();
+      }
+      assert.equal(server.stats.unauthorized, 3);
+      assert.equal(server.stats.accepted, 1);
+    });
+
+    it('reloads a rotated token file, and keeps the previous token when the file is emptied', async () => {
+      const tokenFile = join(dir, 'token-rotated');
+      writeFileSync(tokenFile, 'old-token\n');
+      const diagnostics: Diagnostic[] = [];
+      const server = await startAuditWebhook({
+        ...files(),
+        tokenFile,
+        host: '127.0.0.1',
+        port: 0,
+        reloadIntervalMs: 0,
+        onEvents: () => true,
+        onDiagnostic: (d) => diagnostics.push(d),
+      });
+      try {
+        assert.equal((await send(server.port, ca, { ...post, token: 'old-token' })).status, 200);
+        writeFileSync(tokenFile, 'new-token\n');
+        assert.equal(await server.reload(), true);
+        assert.equal((await send(server.port, ca, { ...post, token: 'new-token' })).status, 200);
+        assert.equal((await send(server.port, ca, { ...post, token: 'old-token' })).status, 401);
+        writeFileSync(tokenFile, '\n');
+        assert.equal(await server.reload(), false);
+        assert.equal((await send(server.port, ca, { ...post, token: 'new-token' })).status, 200);
+      } finally {
+        await server.close();
+      }
+      assert.equal(server.stats.tokenReloads, 1);
+      assert.equal(server.stats.reloadErrors, 1);
+      const failed = diagnostics.filter((d) => d.code === 'threats.webhook.token-reload-failed');
+      assert.equal(failed.length, 1);
+      assert.equal(failed[0]?.location.file, tokenFile);
+      assert.match(failed[0]?.message ?? '', /keeping the previous one.*token-rotated: the token file is empty/);
+    });
+
+    it('picks up a rotated token file by itself (watcher)', async () => {
+      const tokenFile = join(dir, 'token-watched');
+      writeFileSync(tokenFile, 'first-token');
+      const server = await startAuditWebhook({
+        ...files(),
+        tokenFile,
+        host: '127.0.0.1',
+        port: 0,
+        reloadDelayMs: 20,
+        reloadIntervalMs: 200,
+        onEvents: () => true,
+      });
+      try {
+        writeFileSync(tokenFile, 'second-token');
+        let status = 0;
+        for (let i = 0; i < 60 && status !== 200; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          status = (await send(server.port, ca, { ...post, token: 'second-token' })).status;
+        }
+        assert.equal(status, 200);
+        assert.equal((await send(server.port, ca, { ...post, token: 'first-token' })).status, 401);
+      } finally {
+        await server.close();
+      }
+      assert.equal(server.stats.tokenReloads, 1);
+    });
+
+    it('reloads the client CA into the TLS context, and keeps it when the new file is bad', async () => {
+      const caFile = join(dir, 'client-ca.crt');
+      copyFileSync(join(dir, 'ca.crt'), caFile);
+      const diagnostics: Diagnostic[] = [];
+      const server = await startAuditWebhook({
+        ...files(),
+        clientCaFile: caFile,
+        host: '127.0.0.1',
+        port: 0,
+        reloadIntervalMs: 0,
+        onEvents: () => true,
+        onDiagnostic: (d) => diagnostics.push(d),
+      });
+      try {
+        writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\ntruncated');
+        assert.equal(await server.reload(), false);
+        assert.equal((await send(server.port, ca, { ...post, ...client() })).status, 200, 'previous CA kept');
+        copyFileSync(join(dir, 'other-ca.crt'), caFile);
+        assert.equal(await server.reload(), true);
+        assert.equal((await send(server.port, ca, { ...post, ...rogue() })).status, 200, 'new CA installed');
+        assert.equal((await send(server.port, ca, { ...post, ...client() })).status, 401, 'old CA gone');
+        // The serving certificate is unchanged by a CA reload.
+        const health = await send(server.port, ca, { method: 'GET', path: '/healthz' });
+        assert.equal(health.fingerprint, new X509Certificate(pem('leaf-1.crt')).fingerprint256);
+      } finally {
+        await server.close();
+      }
+      assert.equal(server.stats.reloads, 1);
+      const failed = diagnostics.filter((d) => d.code === 'threats.webhook.tls-reload-failed');
+      assert.equal(failed.length, 1);
+      assert.equal(failed[0]?.location.file, caFile);
+      assert.match(failed[0]?.message ?? '', /client-ca\.crt: the client CA file has an incomplete PEM certificate/);
+    });
+
+    it('refuses to start with an empty token file, a CA file without certificates, or names without a CA', async () => {
+      const empty = join(dir, 'empty-token');
+      writeFileSync(empty, ' \n');
+      const base = { ...files(), host: '127.0.0.1', port: 0, onEvents: () => true };
+      await assert.rejects(startAuditWebhook({ ...base, tokenFile: empty }), /empty-token: the token file is empty/);
+      await assert.rejects(
+        startAuditWebhook({ ...base, tokenFile: join(dir, 'no-such-token') }),
+        /no-such-token: cannot read the token file: ENOENT/,
+      );
+      await assert.rejects(
+        startAuditWebhook({ ...base, clientCaFile: join(dir, 'ext.cnf') }),
+        /ext\.cnf: the client CA file has no PEM certificate/,
+      );
+      await assert.rejects(
+        startAuditWebhook({ ...base, allowedClientNames: ['kube-apiserver'] }),
+        /allowedClientNames needs clientCaFile/,
+      );
+    });
   });
 });
 

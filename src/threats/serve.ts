@@ -9,17 +9,28 @@
  * Replies: 200 accepted; 400 malformed JSON or a body with no audit event in it; 404 unknown path;
  * 405 wrong method; 413 body over `maxBodyBytes`; 415 not JSON; 503 (Retry-After) when `onEvents`
  * refuses the batch (queue full; the API server retries). `GET /healthz` answers 200 `ok`.
- * Certificate and key files are watched and reloaded (`setSecureContext`) when they change; a bad
- * pair (for example the key written before its certificate) keeps the previous one until the next
- * change. `AuditEventQueue` is the bounded queue between the handler and detect().
+ *
+ * Client authentication (both optional; when both are configured both must pass): `clientCaFile`
+ * asks for a client certificate (mutual TLS) verified against that CA bundle, and `tokenFile` wants
+ * `Authorization: Bearer <token>`, the kube-apiserver's identity from the webhook kubeconfig's
+ * `users[].user` (`client-certificate`/`client-key`, or `token`). The TLS handshake does not reject
+ * clients without a certificate, so that kubelet probes of `GET /healthz` keep working; the audit
+ * paths answer 401 (no or unverified certificate, missing or wrong token) or 403 (certificate not in
+ * `allowedClientNames`) without reading the body.
+ *
+ * Certificate, key, client CA and token files are watched and reloaded (`setSecureContext`) when
+ * they change; a bad pair (for example the key written before its certificate), a CA file with no
+ * valid certificate or an empty token file keeps the previous one until the next change.
+ * `AuditEventQueue` is the bounded queue between the handler and detect().
  */
+import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
-import { createSecureContext } from 'node:tls';
+import { createSecureContext, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { Diagnostic } from '#core';
 import type { ThreatEvent } from './event.ts';
 import { classify, error } from './inputs/classify.ts';
@@ -33,7 +44,12 @@ export const SERVE_DIAGNOSTIC_CODES = {
   oversizedBody: 'threats.webhook.oversized-body',
   queueFull: 'threats.webhook.queue-full',
   tlsReload: 'threats.webhook.tls-reload-failed',
+  tokenReload: 'threats.webhook.token-reload-failed',
+  unauthorized: 'threats.webhook.unauthorized',
 } as const;
+
+/** A refused request with a declared body up to this size is drained; larger ones drop the connection. */
+const REFUSED_BODY_DRAIN_BYTES = 64 * 1024;
 
 export interface AuditWebhookOptions {
   /** Default 0.0.0.0. */
@@ -42,6 +58,22 @@ export interface AuditWebhookOptions {
   readonly port?: number;
   readonly certFile: string;
   readonly keyFile: string;
+  /**
+   * PEM CA bundle for mutual TLS: the server asks for a client certificate and the audit paths
+   * answer 401 unless one verified against this bundle was presented (`GET /healthz` does not need
+   * one). Watched and reloaded like the certificate.
+   */
+  readonly clientCaFile?: string;
+  /**
+   * With `clientCaFile`: the client certificate's subject CN or one of its DNS subjectAltNames must
+   * be in this list (403 otherwise).
+   */
+  readonly allowedClientNames?: readonly string[];
+  /**
+   * File holding the bearer token (surrounding whitespace trimmed; empty is an error): the audit
+   * paths answer 401 unless the request has `Authorization: Bearer <token>`. Watched and reloaded.
+   */
+  readonly tokenFile?: string;
   /** Larger bodies get 413 (default 16 MiB). */
   readonly maxBodyBytes?: number;
   /** Larger events inside a body are skipped with a diagnostic (default 4 MiB). */
@@ -51,11 +83,11 @@ export interface AuditWebhookOptions {
    * Returning false refuses the batch: the request gets 503 and the API server sends it again.
    */
   onEvents(events: ThreatEvent[]): boolean | undefined;
-  /** Invalid items, malformed bodies, refused batches and failed TLS reloads. */
+  /** Invalid items, malformed bodies, refused batches, refused clients and failed reloads. */
   onDiagnostic?(diagnostic: Diagnostic): void;
   /** Wait after a file change before reloading (default 100 ms). */
   readonly reloadDelayMs?: number;
-  /** Also re-read the files this often, in case a change was not seen (default 60 s; 0 = never). */
+  /** Also re-read the files (certificate, key, client CA, token) this often, in case a change was not seen (default 60 s; 0 = never). */
   readonly reloadIntervalMs?: number;
 }
 
@@ -73,7 +105,15 @@ export interface AuditWebhookStats {
   methodNotAllowed: number;
   /** Batches refused by `onEvents` (503). */
   refused: number;
+  /** Audit requests answered 401: no or unverified client certificate, missing or wrong token. */
+  unauthorized: number;
+  /** Audit requests answered 403: verified client certificate whose name is not allowed. */
+  forbidden: number;
+  /** New certificate/key/client CA contexts installed. */
   reloads: number;
+  /** New tokens installed. */
+  tokenReloads: number;
+  /** Reloads that failed (TLS or token; each one a diagnostic). */
   reloadErrors: number;
 }
 
@@ -81,7 +121,7 @@ export interface AuditWebhook {
   readonly host: string;
   readonly port: number;
   readonly stats: AuditWebhookStats;
-  /** Re-reads the certificate and key now; true when a new pair was installed. */
+  /** Re-reads the certificate, key, client CA and token now; true when something new was installed. */
   reload(): Promise<boolean>;
   /** Stops accepting connections, lets requests in flight finish (at most `graceMs`, default 5 s). */
   close(graceMs?: number): Promise<void>;
@@ -93,6 +133,65 @@ function isJson(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
   const media = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'));
+}
+
+/** An error about one input file: the message names the file. */
+class FileError extends Error {
+  readonly file: string;
+  constructor(file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.file = file;
+  }
+}
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+async function readNamed(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    throw new FileError(file, `cannot read the ${what}: ${messageOf(err)}`);
+  }
+}
+
+/** createSecureContext() accepts any bytes as `ca`; check that the bundle holds certificates. */
+function checkCaBundle(file: string, pem: Buffer): void {
+  const text = pem.toString('utf8');
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  const begins = text.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
+  if (begins !== blocks.length) throw new FileError(file, 'the client CA file has an incomplete PEM certificate');
+  if (blocks.length === 0) throw new FileError(file, 'the client CA file has no PEM certificate');
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block);
+    } catch (err) {
+      throw new FileError(file, `certificate ${i + 1} of the client CA file does not parse: ${messageOf(err)}`);
+    }
+  });
+}
+
+/** The SHA-256 digest of the trimmed token file, or an error naming the file when it is empty. */
+function tokenDigest(file: string, content: Buffer): Buffer {
+  const token = content.toString('utf8').trim();
+  if (token === '') throw new FileError(file, 'the token file is empty');
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+/** Constant-time comparison: digests have equal lengths whatever the presented token's length. */
+function tokenMatches(presented: string, expected: Buffer): boolean {
+  return timingSafeEqual(createHash('sha256').update(presented, 'utf8').digest(), expected);
+}
+
+/** The subject CNs and DNS subjectAltNames of a certificate. */
+function certificateNames(cert: PeerCertificate): string[] {
+  const names: string[] = [];
+  const cn: unknown = cert.subject?.CN;
+  if (typeof cn === 'string') names.push(cn);
+  else if (Array.isArray(cn)) for (const n of cn) if (typeof n === 'string') names.push(n);
+  for (const part of (cert.subjectaltname ?? '').split(/,\s*/)) {
+    if (part.startsWith('DNS:')) names.push(part.slice(4));
+  }
+  return names;
 }
 
 function reply(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -115,13 +214,117 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
     notFound: 0,
     methodNotAllowed: 0,
     refused: 0,
+    unauthorized: 0,
+    forbidden: 0,
     reloads: 0,
+    tokenReloads: 0,
     reloadErrors: 0,
   };
 
-  let cert = await readFile(options.certFile);
-  let key = await readFile(options.keyFile);
-  const server: Server = createServer({ cert, key });
+  const caFile = options.clientCaFile;
+  const tokenFile = options.tokenFile;
+  const allowedNames = options.allowedClientNames ? new Set(options.allowedClientNames) : undefined;
+  if (allowedNames && caFile === undefined) throw new Error('allowedClientNames needs clientCaFile (mutual TLS)');
+  if (allowedNames?.size === 0) throw new Error('allowedClientNames is empty: no client could be allowed');
+
+  interface TlsFiles {
+    cert: Buffer;
+    key: Buffer;
+    ca?: Buffer;
+  }
+  async function readTls(): Promise<TlsFiles> {
+    const [cert, key, ca] = await Promise.all([
+      readNamed(options.certFile, 'TLS certificate'),
+      readNamed(options.keyFile, 'TLS private key'),
+      caFile === undefined ? undefined : readNamed(caFile, 'client CA file'),
+    ]);
+    return { cert, key, ...(ca ? { ca } : {}) };
+  }
+  /** Throws (naming the file) unless the files make a context. */
+  function checkTls(files: TlsFiles): void {
+    if (caFile !== undefined && files.ca !== undefined) checkCaBundle(caFile, files.ca);
+    try {
+      createSecureContext(files); // validates the pair (key mismatch, bad PEM) before installing it
+    } catch (err) {
+      const message = `the TLS certificate does not load with the key ${options.keyFile}: ${messageOf(err)}`;
+      throw new FileError(options.certFile, message);
+    }
+  }
+  async function readToken(file: string): Promise<Buffer> {
+    return tokenDigest(file, await readNamed(file, 'token file'));
+  }
+
+  let tls = await readTls();
+  checkTls(tls);
+  let token = tokenFile === undefined ? undefined : await readToken(tokenFile);
+  // With a client CA, ask for a certificate but do not fail the handshake without one: /healthz
+  // stays open to probes, and the audit paths check `socket.authorized` themselves.
+  const server: Server = createServer({
+    ...tls,
+    ...(caFile !== undefined ? { requestCert: true, rejectUnauthorized: false } : {}),
+  });
+
+  /** Why the client is not let in (undefined: it is), without echoing what it presented. */
+  function refusal(req: IncomingMessage): { status: 401 | 403; reasons: string[] } | undefined {
+    const reasons: string[] = [];
+    let names: string[] | undefined;
+    if (caFile !== undefined) {
+      const socket = req.socket as TLSSocket;
+      if (!socket.authorized) {
+        const presented = Object.keys(socket.getPeerCertificate()).length > 0;
+        reasons.push(
+          presented
+            ? `client certificate not verified against ${caFile} (${String(socket.authorizationError ?? 'unknown error')})`
+            : 'no client certificate',
+        );
+      } else if (allowedNames) {
+        names = certificateNames(socket.getPeerCertificate());
+      }
+    }
+    if (token !== undefined) {
+      const header = req.headers.authorization;
+      const bearer = header === undefined ? undefined : /^bearer[ \t]+(.*)$/i.exec(header.trim());
+      if (header === undefined) reasons.push('no bearer token (no Authorization header)');
+      else if (!bearer) reasons.push('the Authorization header is not a Bearer token');
+      else if (!tokenMatches((bearer[1] ?? '').trim(), token))
+        reasons.push(`the bearer token does not match ${tokenFile}`);
+    }
+    if (reasons.length > 0) return { status: 401, reasons };
+    if (allowedNames && names && !names.some((n) => allowedNames.has(n))) {
+      const shown = names.length > 0 ? names.map((n) => JSON.stringify(n)).join(', ') : 'none';
+      return { status: 403, reasons: [`client certificate names (${shown}) are not in the allowed client names`] };
+    }
+    return undefined;
+  }
+
+  function refuse(req: IncomingMessage, res: ServerResponse, n: number, status: 401 | 403, reasons: string[]): void {
+    const address = req.socket.remoteAddress ?? '?';
+    if (status === 401) stats.unauthorized++;
+    else stats.forbidden++;
+    report({
+      level: 'warning',
+      code: SERVE_DIAGNOSTIC_CODES.unauthorized,
+      message: `request from ${address} refused with ${status}: ${reasons.join('; ')}`,
+      location: { file: `<webhook request ${n} from ${address}>` },
+    });
+    const headers: Record<string, string> =
+      status === 401 && token !== undefined ? { 'www-authenticate': 'Bearer realm="palisade"' } : {};
+    const text = status === 401 ? 'unauthorized' : 'forbidden';
+    // Never read the body of a refused request: drain a small declared one (keeps the connection
+    // usable), drop the connection under a larger or unsized one.
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (
+      req.headers['transfer-encoding'] === undefined &&
+      Number.isFinite(declared) &&
+      declared <= REFUSED_BODY_DRAIN_BYTES
+    ) {
+      reply(res, status, text, headers);
+      req.resume();
+    } else {
+      res.once('finish', () => req.destroy());
+      reply(res, status, text, { ...headers, connection: 'close' });
+    }
+  }
 
   function handleBody(req: IncomingMessage, res: ServerResponse, body: Buffer, n: number): void {
     const file = `<webhook request ${n} from ${req.socket.remoteAddress ?? '?'}>`;
@@ -191,6 +394,11 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
       req.resume();
       return;
     }
+    const refused = refusal(req);
+    if (refused) {
+      refuse(req, res, n, refused.status, refused.reasons);
+      return;
+    }
     if (req.method !== 'POST') {
       stats.methodNotAllowed++;
       reply(res, 405, 'method not allowed', { allow: 'POST' });
@@ -238,38 +446,68 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
     });
   });
 
-  async function reload(): Promise<boolean> {
-    let nextCert: NonSharedBuffer;
-    let nextKey: NonSharedBuffer;
+  const tlsFailed = (err: unknown): void =>
+    failed(
+      SERVE_DIAGNOSTIC_CODES.tlsReload,
+      `cannot reload the TLS certificate/key${caFile ? '/client CA' : ''} (keeping the previous ones): ${messageOf(err)}`,
+      err,
+    );
+
+  async function reloadTls(): Promise<boolean> {
+    let next: TlsFiles;
     try {
-      [nextCert, nextKey] = await Promise.all([readFile(options.certFile), readFile(options.keyFile)]);
+      next = await readTls();
     } catch (err) {
-      failed(err);
+      tlsFailed(err);
       return false;
     }
-    if (nextCert.equals(cert) && nextKey.equals(key)) return false;
+    const same = (a: Buffer | undefined, b: Buffer | undefined): boolean =>
+      a === undefined || b === undefined ? a === b : a.equals(b);
+    if (same(next.cert, tls.cert) && same(next.key, tls.key) && same(next.ca, tls.ca)) return false;
     try {
-      const context = { cert: nextCert, key: nextKey };
-      createSecureContext(context); // validates the pair (key mismatch, bad PEM) before installing it
-      server.setSecureContext(context);
+      checkTls(next);
+      // The whole context: without `ca`, clients would be verified against the default roots.
+      server.setSecureContext(next);
     } catch (err) {
-      failed(err);
+      tlsFailed(err);
       return false;
     }
-    cert = nextCert;
-    key = nextKey;
+    const caChanged = !same(next.ca, tls.ca);
+    tls = next;
     stats.reloads++;
+    // Keep-alive connections were verified against the previous CA: let idle ones reconnect.
+    if (caChanged) server.closeIdleConnections();
     return true;
   }
 
-  function failed(err: unknown): void {
+  async function reloadToken(): Promise<boolean> {
+    if (tokenFile === undefined || token === undefined) return false;
+    let next: Buffer;
+    try {
+      next = await readToken(tokenFile);
+    } catch (err) {
+      failed(
+        SERVE_DIAGNOSTIC_CODES.tokenReload,
+        `cannot reload the bearer token (keeping the previous one): ${messageOf(err)}`,
+        err,
+        tokenFile,
+      );
+      return false;
+    }
+    if (next.equals(token)) return false;
+    token = next;
+    stats.tokenReloads++;
+    return true;
+  }
+
+  async function reload(): Promise<boolean> {
+    const [a, b] = await Promise.all([reloadTls(), reloadToken()]);
+    return a || b;
+  }
+
+  function failed(code: string, message: string, err: unknown, file = options.certFile): void {
     stats.reloadErrors++;
-    report({
-      level: 'warning',
-      code: SERVE_DIAGNOSTIC_CODES.tlsReload,
-      message: `cannot reload the TLS certificate/key (keeping the previous pair): ${err instanceof Error ? err.message : String(err)}`,
-      location: { file: options.certFile },
-    });
+    report({ level: 'warning', code, message, location: { file: err instanceof FileError ? err.file : file } });
   }
 
   // Watch the folders, not the files: an atomic replace (rename, or Kubernetes' ..data symlink
@@ -284,13 +522,19 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
     timer.unref();
   };
   const watchers: FSWatcher[] = [];
-  for (const dir of new Set([dirname(options.certFile), dirname(options.keyFile)])) {
+  const watched = [options.certFile, options.keyFile, caFile, tokenFile].filter((f) => f !== undefined);
+  for (const dir of new Set(watched.map((f) => dirname(f)))) {
     try {
       const w = watch(dir, { persistent: false }, schedule);
       w.on('error', () => {});
       watchers.push(w);
     } catch (err) {
-      failed(err);
+      failed(
+        SERVE_DIAGNOSTIC_CODES.tlsReload,
+        `cannot watch ${dir} for changes (the files are re-read on the interval only): ${messageOf(err)}`,
+        err,
+        dir,
+      );
     }
   }
   const intervalMs = options.reloadIntervalMs ?? 60_000;

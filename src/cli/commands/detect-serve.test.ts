@@ -39,10 +39,31 @@ function certs(dir: string): void {
       'tls.crt',
     ]),
   );
+  // The API server's client certificate (the webhook kubeconfig's client-certificate/client-key).
+  writeFileSync(join(dir, 'client.cnf'), 'extendedKeyUsage=clientAuth\n');
+  ssl(['req', ...ec, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=kube-apiserver']);
+  ssl(
+    ['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2'].concat([
+      '-extfile',
+      'client.cnf',
+      '-out',
+      'client.crt',
+    ]),
+  );
 }
 
-function post(port: number, ca: Buffer, body: Buffer): Promise<number> {
+function post(
+  port: number,
+  ca: Buffer,
+  body: Buffer,
+  auth: { cert?: Buffer; key?: Buffer; token?: string } = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'content-length': String(body.length),
+    };
+    if (auth.token !== undefined) headers.authorization = `Bearer ${auth.token}`;
     const req = request(
       {
         host: '127.0.0.1',
@@ -51,7 +72,9 @@ function post(port: number, ca: Buffer, body: Buffer): Promise<number> {
         path: '/audit',
         ca,
         agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+        headers,
+        ...(auth.cert ? { cert: auth.cert } : {}),
+        ...(auth.key ? { key: auth.key } : {}),
       },
       (res) => {
         res.resume();
@@ -142,6 +165,7 @@ describe('palisade detect serve', { skip: SKIP }, () => {
     assert.deepEqual(users(forwarded), users(alerts), err);
     assert.match(err, /3 events/);
     assert.match(err, /1 malformed/);
+    assert.match(err, /warning: no client authentication .*accepts audit events from anyone who can reach it/);
     assert.match(err, /not valid JSON/);
     assert.equal(code, 0, err);
   });
@@ -202,6 +226,67 @@ describe('palisade detect serve', { skip: SKIP }, () => {
     );
   });
 
+  it('requires the client certificate and the token with --client-ca, --client-name and --token-file', async () => {
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'cli-token\n');
+    let out = '';
+    let err = '';
+    const io: CliIo = {
+      cwd: ROOT,
+      env: {},
+      stdoutIsTTY: false,
+      stdout: async (t) => {
+        out += t;
+      },
+      stderr: (t) => {
+        err += t;
+      },
+      readStdin: async () => '',
+      setExitCode: () => {},
+    };
+    const controller = new AbortController();
+    const program = new Command('palisade').exitOverride();
+    program.addCommand(detectCommand(io, { signal: controller.signal }).exitOverride());
+    const done = program.parseAsync(
+      ['detect', 'serve', '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--host', '127.0.0.1'].concat([
+        '--port',
+        '0',
+        '--client-ca',
+        join(dir, 'ca.crt'),
+        '--client-name',
+        'kube-apiserver',
+        '--token-file',
+        tokenFile,
+      ]),
+      { from: 'user' },
+    );
+    const ca = readFileSync(join(dir, 'ca.crt'));
+    const client = { cert: readFileSync(join(dir, 'client.crt')), key: readFileSync(join(dir, 'client.key')) };
+    const body = readFileSync(join(FIX, 'event-list.json'));
+    try {
+      await waitFor(() => /client authentication: /.test(err), `the authentication line; ${err}`);
+      const port = Number(/127\.0\.0\.1:(\d+)\/audit/.exec(err)?.[1]);
+      assert.equal(await post(port, ca, body), 401);
+      assert.equal(await post(port, ca, body, { token: 'cli-token' }), 401);
+      assert.equal(await post(port, ca, body, { ...client }), 401);
+      assert.equal(await post(port, ca, body, { ...client, token: 'other' }), 401);
+      assert.equal(await post(port, ca, body, { ...client, token: 'cli-token' }), 200);
+      await waitFor(() => out.split('\n').filter(Boolean).length >= 2, `two alerts; stdout: ${out}`);
+    } finally {
+      controller.abort();
+      await done;
+    }
+    assert.match(
+      err,
+      /client authentication: client certificate signed by .*ca\.crt named kube-apiserver and bearer token from .*token\n/,
+    );
+    assert.doesNotMatch(err, /no client authentication/);
+    assert.match(err, /warning: .*request from 127\.0\.0\.1 refused with 401: no client certificate/);
+    assert.match(err, /4 unauthorized, 0 forbidden/);
+    assert.match(err, /3 events/);
+    assert.doesNotMatch(err, /cli-token/, 'the token is never printed');
+  });
+
   it('is a usage error without --cert/--key, or with a bad port', async () => {
     const io = (): { io: CliIo; err: () => string } => {
       let e = '';
@@ -230,5 +315,18 @@ describe('palisade detect serve', { skip: SKIP }, () => {
     const c = io();
     assert.equal(await run(['detect', 'serve', '--cert', join(dir, 'missing.crt'), '--key', 'x'], c.io), 2);
     assert.match(c.err(), /cannot start the audit webhook: .*missing\.crt/);
+    const d = io();
+    assert.equal(
+      await run(['detect', 'serve', ...certArgs, '--port', '0', '--client-name', 'kube-apiserver'], d.io),
+      2,
+    );
+    assert.match(d.err(), /--client-name needs --client-ca/);
+    const e = io();
+    writeFileSync(join(dir, 'empty-token'), '\n');
+    assert.equal(
+      await run(['detect', 'serve', ...certArgs, '--port', '0', '--token-file', join(dir, 'empty-token')], e.io),
+      2,
+    );
+    assert.match(e.err(), /cannot start the audit webhook: .*empty-token: the token file is empty/);
   });
 });

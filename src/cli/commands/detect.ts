@@ -273,6 +273,30 @@ const SERVE_ONLY: readonly OptionDef[] = [
     description: 'TLS private key (PEM; reloaded when it changes).',
   },
   {
+    name: 'clientCa',
+    flag: 'client-ca',
+    placeholder: '<file>',
+    type: 'string',
+    description:
+      'Require a client certificate signed by a CA in this PEM bundle (mutual TLS) on /audit; GET /healthz needs none (reloaded when it changes).',
+  },
+  {
+    name: 'clientName',
+    flag: 'client-name',
+    placeholder: '<name>',
+    type: 'list',
+    description:
+      'With --client-ca, only accept a client certificate whose subject CN or a DNS subjectAltName is this name (repeatable; 403 otherwise).',
+  },
+  {
+    name: 'tokenFile',
+    flag: 'token-file',
+    placeholder: '<file>',
+    type: 'string',
+    description:
+      'Require "Authorization: Bearer <token>" on /audit, the token being this file\'s content, trimmed (reloaded when it changes).',
+  },
+  {
     name: 'port',
     flag: 'port',
     placeholder: '<port>',
@@ -337,11 +361,15 @@ function serveCommand(io: CliIo, commandOptions: DetectCommandOptions): Command 
       'after',
       `
 Endpoints: POST /audit (or /) with an audit.k8s.io/v1 EventList or Event; GET /healthz.
+Client authentication: --client-ca (the webhook kubeconfig's client-certificate/client-key) and/or
+--token-file (its token); with both, both are required. Without either, anyone who can reach the
+port can post events. /healthz never needs authentication (for kubelet probes).
 Runs until SIGINT or SIGTERM. Exit codes: 0 stopped cleanly; 2 usage error; 3 runtime failure
 (alerts that could not be forwarded). See docs/threats-webhook.md for the API server setup.
 
 Example:
-  palisade detect serve --cert tls.crt --key tls.key --port 8443 --forward https://siem.example.com/hook`,
+  palisade detect serve --cert tls.crt --key tls.key --client-ca apiserver-ca.crt \\
+    --client-name kube-apiserver --port 8443 --forward https://siem.example.com/hook`,
     );
   addTableOptions(command, SERVE_OPTIONS);
   command.action(async () => {
@@ -359,6 +387,12 @@ Example:
     if (typeof values.cert !== 'string' || typeof values.key !== 'string') {
       throw new UsageError('detect serve needs --cert <file> and --key <file>');
     }
+    const clientCa = values.clientCa as string | undefined;
+    const clientNames = values.clientName as string[] | undefined;
+    const tokenFile = values.tokenFile as string | undefined;
+    if (clientNames && clientCa === undefined) {
+      throw new UsageError('--client-name needs --client-ca <file> (it names the client certificate)');
+    }
     const threats = await import('#threats');
     const port = integer('port', values.port as string, 0, 65535);
     const queueSize = integer('queue-size', values.queueSize as string, 1, 10_000_000);
@@ -369,7 +403,11 @@ Example:
     let inputProblems = 0;
     const onDiagnostic = (d: Diagnostic): void => {
       inputProblems++;
-      if (inputProblems <= SHOWN_DIAGNOSTICS || d.code === 'threats.webhook.tls-reload-failed')
+      if (
+        inputProblems <= SHOWN_DIAGNOSTICS ||
+        d.code === threats.SERVE_DIAGNOSTIC_CODES.tlsReload ||
+        d.code === threats.SERVE_DIAGNOSTIC_CODES.tokenReload
+      )
         io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
     };
     const forwarder = values.forward
@@ -399,6 +437,9 @@ Example:
         port,
         certFile: values.cert,
         keyFile: values.key,
+        ...(clientCa !== undefined ? { clientCaFile: clientCa } : {}),
+        ...(clientNames ? { allowedClientNames: clientNames } : {}),
+        ...(tokenFile !== undefined ? { tokenFile } : {}),
         maxBodyBytes: values.maxBodySize as number,
         maxEventBytes: values.maxEventSize as number,
         onEvents: (events) => queue.offer(events),
@@ -411,6 +452,17 @@ Example:
     io.stderr(
       `palisade: listening on https://${shown.includes(':') ? `[${shown}]` : shown}:${server.port}/audit (${loaded.value.rules.length} rules)\n`,
     );
+    const auth: string[] = [];
+    if (clientCa !== undefined) {
+      auth.push(`client certificate signed by ${clientCa}${clientNames ? ` named ${clientNames.join(' or ')}` : ''}`);
+    }
+    if (tokenFile !== undefined) auth.push(`bearer token from ${tokenFile}`);
+    if (auth.length > 0) io.stderr(`palisade: client authentication: ${auth.join(' and ')}\n`);
+    else {
+      io.stderr(
+        'palisade: warning: no client authentication (--client-ca, --token-file): the endpoint accepts audit events from anyone who can reach it\n',
+      );
+    }
 
     const sig = commandOptions.signal ? undefined : processSignal();
     const signal = (commandOptions.signal ?? sig?.signal) as AbortSignal;
@@ -445,8 +497,10 @@ Example:
     const q = queue.stats;
     io.stderr(
       `palisade: ${w.requests} requests, ${w.events} events, ${run.stats.alerts.alerts} alerts; ` +
-        `rejected: ${w.malformed} malformed, ${w.tooLarge} too large, ${w.invalidEvents} invalid events; ` +
-        `${q.refused} events refused (queue full, ${w.refused} batches answered 503); ${w.reloads} certificate reloads\n`,
+        `rejected: ${w.malformed} malformed, ${w.tooLarge} too large, ${w.invalidEvents} invalid events, ` +
+        `${w.unauthorized} unauthorized, ${w.forbidden} forbidden; ` +
+        `${q.refused} events refused (queue full, ${w.refused} batches answered 503); ${w.reloads} certificate reloads` +
+        `${tokenFile !== undefined ? `, ${w.tokenReloads} token reloads` : ''}\n`,
     );
     let code: ExitCode = EXIT.ok;
     if (forwarder) {
