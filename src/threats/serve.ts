@@ -135,6 +135,11 @@ function isJson(contentType: string | undefined): boolean {
   return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'));
 }
 
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 /** An error about one input file: the message names the file. */
 class FileError extends Error {
   readonly file: string;
@@ -233,12 +238,17 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
     ca?: Buffer;
   }
   async function readTls(): Promise<TlsFiles> {
-    const [cert, key, ca] = await Promise.all([
+    // Read together, but report the first failure in this order (certificate, key, CA), not
+    // whichever read happened to fail first.
+    const [cert, key, ca] = await Promise.allSettled([
       readNamed(options.certFile, 'TLS certificate'),
       readNamed(options.keyFile, 'TLS private key'),
       caFile === undefined ? undefined : readNamed(caFile, 'client CA file'),
     ]);
-    return { cert, key, ...(ca ? { ca } : {}) };
+    const certBytes = settled(cert);
+    const keyBytes = settled(key);
+    const caBytes = settled(ca);
+    return { cert: certBytes, key: keyBytes, ...(caBytes ? { ca: caBytes } : {}) };
   }
   /** Throws (naming the file) unless the files make a context. */
   function checkTls(files: TlsFiles): void {

@@ -262,11 +262,13 @@ function compileNarrowing(
   if (m.users !== undefined || m.groups !== undefined) {
     const users = new Set(m.users === undefined ? [] : resolveList(m.users, lists, origin, what));
     const groups = new Set(m.groups === undefined ? [] : resolveList(m.groups, lists, origin, what));
+    const anyUsers = users.size > 0;
+    const anyGroups = groups.size > 0;
     keys.push({
       test: (e) => {
-        if (users.has(e.user.username ?? '')) return true;
+        if (anyUsers && users.has(e.user.username ?? '')) return true;
         const own = e.user.groups;
-        if (own) for (const g of own) if (groups.has(g)) return true;
+        if (anyGroups && own) for (const g of own) if (groups.has(g)) return true;
         return false;
       },
       reason: (e) => `user "${e.user.username ?? ''}" and its groups not in the rule's users/groups`,

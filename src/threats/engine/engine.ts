@@ -85,7 +85,8 @@ export interface EngineStats {
 }
 
 export interface Engine {
-  evaluate(event: ThreatEvent): Match[];
+  /** The matches of one event (a shared empty array when there are none: do not modify). */
+  evaluate(event: ThreatEvent): readonly Match[];
   explain(event: ThreatEvent, ruleId: string): Explanation;
   readonly stats: EngineStats;
   /** One per rule that threw on an event (reported once per rule), naming the rule and event. */
@@ -99,6 +100,7 @@ export interface EngineOptions {
 
 type Activation = Record<string, unknown>;
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_MATCHES: readonly Match[] = Object.freeze([]);
 
 function activationOf(ev: ThreatEvent): Activation {
   if (ev.kind === 'audit') {
@@ -377,12 +379,13 @@ export function createEngine(rules: readonly CompiledRule[], options: EngineOpti
     return out;
   }
 
-  function evaluate(ev: ThreatEvent): Match[] {
+  function evaluate(ev: ThreatEvent): readonly Match[] {
     stats.events++;
     const list = candidates(ev);
-    if (list.length === 0) return [];
+    if (list.length === 0) return NO_MATCHES;
     let act: Activation | undefined;
-    const matches: Match[] = [];
+    // Allocated on the first match only: almost every event matches nothing.
+    let matches: Match[] | undefined;
     for (const s of list) {
       if (!groupOk(s, ev)) continue;
       if (s.rule.narrow !== undefined && ev.kind === 'audit' && !s.rule.narrow.test(ev.event)) continue;
@@ -429,6 +432,7 @@ export function createEngine(rules: readonly CompiledRule[], options: EngineOpti
       }
       s.stats.matched++;
       stats.matches++;
+      matches ??= [];
       matches.push({
         ruleId: s.rule.spec.id,
         title: s.rule.spec.title,
@@ -438,7 +442,7 @@ export function createEngine(rules: readonly CompiledRule[], options: EngineOpti
         ...(info ? { window: info } : {}),
       });
     }
-    return matches;
+    return matches ?? NO_MATCHES;
   }
 
   function explain(ev: ThreatEvent, ruleId: string): Explanation {
