@@ -227,6 +227,41 @@ function resolveList(
   return values;
 }
 
+/**
+ * A membership test for a list of names. Audit event strings are fresh per event (JSON.parse does
+ * not intern them), so a Set lookup first hashes the whole string; against a handful of names,
+ * comparing with === is cheaper, since strings of different lengths differ at once.
+ */
+function membership(values: readonly string[]): (value: string) => boolean {
+  if (values.length === 0) return () => false;
+  if (values.length <= 8) {
+    const list = [...new Set(values)];
+    return (value) => {
+      for (const v of list) if (v === value) return true;
+      return false;
+    };
+  }
+  const set = new Set(values);
+  return (value) => set.has(value);
+}
+
+/**
+ * A bounded per-rule cache of a string test: user agents repeat across events (a cluster has a
+ * few dozen clients), so the regular expression runs once per distinct value.
+ */
+function cachedTest(test: (value: string) => boolean): (value: string) => boolean {
+  const seen = new Map<string, boolean>();
+  return (value) => {
+    let result = seen.get(value);
+    if (result === undefined) {
+      result = test(value);
+      if (seen.size >= 4096) seen.clear();
+      seen.set(value, result);
+    }
+    return result;
+  };
+}
+
 /** One native `match` key: a cheap test, and the reason text (built only for explanations). */
 interface NativeKey {
   readonly test: (e: AuditEvent) => boolean;
@@ -260,15 +295,13 @@ function compileNarrowing(
     });
   }
   if (m.users !== undefined || m.groups !== undefined) {
-    const users = new Set(m.users === undefined ? [] : resolveList(m.users, lists, origin, what));
-    const groups = new Set(m.groups === undefined ? [] : resolveList(m.groups, lists, origin, what));
-    const anyUsers = users.size > 0;
-    const anyGroups = groups.size > 0;
+    const inUsers = membership(m.users === undefined ? [] : resolveList(m.users, lists, origin, what));
+    const inGroups = membership(m.groups === undefined ? [] : resolveList(m.groups, lists, origin, what));
     keys.push({
       test: (e) => {
-        if (anyUsers && users.has(e.user.username ?? '')) return true;
+        if (inUsers(e.user.username ?? '')) return true;
         const own = e.user.groups;
-        if (anyGroups && own) for (const g of own) if (groups.has(g)) return true;
+        if (own) for (const g of own) if (inGroups(g)) return true;
         return false;
       },
       reason: (e) => `user "${e.user.username ?? ''}" and its groups not in the rule's users/groups`,
@@ -276,8 +309,9 @@ function compileNarrowing(
   }
   if (m.userAgentContains !== undefined) {
     const pattern = fragmentsPattern(resolveList(m.userAgentContains, lists, origin, what));
+    const contains = pattern === undefined ? () => false : cachedTest((ua) => pattern.test(ua));
     keys.push({
-      test: (e) => pattern?.test(e.userAgent ?? '') === true,
+      test: (e) => contains(e.userAgent ?? ''),
       reason: (e) => `userAgent "${e.userAgent ?? ''}" contains none of the rule's userAgentContains fragments`,
     });
   }
