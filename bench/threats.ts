@@ -9,9 +9,9 @@
  * - the full pipeline: readEvents (validation) → detect() with every built-in rule file → alerts;
  * and reports events/s, the ratio to the floor, alerts, throttling and heap after GC.
  * Targets: ≥ 50,000 events/s on one core, within 2x of the floor, < 300 MB heap.
- * Measured (Node 24, shared machine, noisy): floor 213,000-341,000 ev/s; full pipeline
- * 132,000-165,000 ev/s = 1.6-2.1x the floor's time (was ~57,000 ev/s, 5.0x); 0.32 candidate
- * rules per event (was 5.32); heap peak ~200 MB, 25 MB after GC.
+ * Measured (Node 24, shared machine, noisy; docs/benchmarks.md): floor 339,000-367,000 ev/s; full
+ * pipeline 190,000-197,000 ev/s = 1.78-1.93x the floor's time, median 1.86x (was ~57,000 ev/s,
+ * 5.0x); 0.32 candidate rules per event (was 5.32); heap peak ~210 MB, 26 MB after GC.
  * Each round times the floor and the pipeline back to back; the summary is the median over rounds
  * (default 3) of the rate and of the per-round ratio, which holds steady when other work on the
  * machine comes and goes.
