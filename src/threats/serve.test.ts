@@ -271,6 +271,42 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
     assert.deepEqual(queue.stats, { accepted: 4, refused: 0, highWater: queue.stats.highWater });
   });
 
+  it("accepts a Falco alert as Falco's http_output posts it, and raises it by priority", async () => {
+    const rules = await loadRules();
+    const queue = new AuditEventQueue(100);
+    const alertsDone = (async () => {
+      const out: Alert[] = [];
+      for await (const a of detect(queue, { compiled: rules.value.rules, emit: 'final' })) out.push(a);
+      return out;
+    })();
+    const server = await startAuditWebhook({
+      ...files(),
+      host: '127.0.0.1',
+      port: 0,
+      onEvents: (events) => queue.offer(events),
+    });
+    try {
+      const reply = await send(server.port, ca, {
+        path: '/',
+        body: fixture('falco-http-output.json'),
+        type: JSON_TYPE,
+      });
+      assert.equal(reply.status, 200, reply.body);
+      assert.deepEqual(JSON.parse(reply.body), { events: 1, invalid: 0 });
+    } finally {
+      await server.close();
+      queue.end();
+    }
+    const alerts = await alertsDone;
+    assert.equal(alerts.length, 1);
+    const [alert] = alerts;
+    assert.equal(alert?.ruleId, 'PAL-TD-0070');
+    assert.equal(alert?.severity, 'critical');
+    assert.deepEqual(alert?.mitre, { tactic: 'TA0002', technique: 'T1610' });
+    assert.deepEqual(alert?.target, { verb: '', resource: 'pods', namespace: 'shop', name: 'debug-tools' });
+    assert.deepEqual(alert?.evidence.falcoEvents?.[0]?.uuid, '6e2b9d1c-4f0a-4d2b-9a7e-3c1f0e5d8a21');
+  });
+
   it('keeps the valid items of a list and reports the others with their place', async () => {
     const got: ThreatEvent[] = [];
     const diagnostics: Diagnostic[] = [];
