@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Alert, Diagnostic } from '#core';
 import { detect, loadRules } from './detect.ts';
 import type { ThreatEvent } from './event.ts';
-import { AuditEventQueue, startAuditWebhook } from './serve.ts';
+import { AuditEventQueue, type AuditWebhook, type AuditWebhookOptions, startAuditWebhook } from './serve.ts';
 
 const FIX = fileURLToPath(new URL('../../test/fixtures/threats/serve/', import.meta.url));
 const HAVE_OPENSSL = spawnSync('openssl', ['version']).status === 0;
@@ -50,11 +50,11 @@ function makeCa(dir: string, name: string): void {
   ]); // prettier-ignore
 }
 
-/** A client certificate (extendedKeyUsage=clientAuth) `${name}.crt`/`.key` signed by the CA `ca`. */
-function makeClient(dir: string, name: string, ca: string, cn: string, san: string): void {
+/** A certificate `${name}.crt`/`.key` for `usage` (serverAuth or clientAuth) signed by the CA `ca`. */
+function makeLeaf(dir: string, name: string, ca: string, cn: string, usage: string, san: string): void {
   writeFileSync(
     join(dir, `${name}.cnf`),
-    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectAltName=${san}\n`,
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${usage}\nsubjectAltName=${san}\n`,
   );
   openssl(dir, [
     'req',
@@ -98,45 +98,10 @@ function makeClient(dir: string, name: string, ca: string, cn: string, san: stri
 function makeCerts(dir: string): void {
   makeCa(dir, 'ca');
   makeCa(dir, 'other-ca');
-  makeClient(dir, 'client', 'ca', 'kube-apiserver', 'DNS:apiserver.palisade.test');
-  makeClient(dir, 'rogue', 'other-ca', 'kube-apiserver', 'DNS:apiserver.palisade.test');
-  writeFileSync(
-    join(dir, 'ext.cnf'),
-    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n',
-  );
+  makeLeaf(dir, 'client', 'ca', 'kube-apiserver', 'clientAuth', 'DNS:apiserver.palisade.test');
+  makeLeaf(dir, 'rogue', 'other-ca', 'kube-apiserver', 'clientAuth', 'DNS:apiserver.palisade.test');
   for (const leaf of ['leaf-1', 'leaf-2']) {
-    openssl(dir, [
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${leaf}.key`,
-      '-out',
-      `${leaf}.csr`,
-      '-subj',
-      `/CN=${leaf}`,
-    ]); // prettier-ignore
-    openssl(dir, [
-      'x509',
-      '-req',
-      '-in',
-      `${leaf}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-sha256',
-      '-extfile',
-      'ext.cnf',
-      '-out',
-      `${leaf}.crt`,
-    ]); // prettier-ignore
+    makeLeaf(dir, leaf, 'ca', leaf, 'serverAuth', 'DNS:localhost,IP:127.0.0.1');
   }
 }
 
@@ -229,8 +194,14 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
     certFile: join(dir, 'tls.crt'),
     keyFile: join(dir, 'tls.key'),
   });
+  /** The endpoint on 127.0.0.1, a free port, with tls.crt/tls.key unless the options say otherwise. */
+  const listen = (options: Omit<AuditWebhookOptions, 'certFile' | 'keyFile'> & Partial<AuditWebhookOptions>) =>
+    startAuditWebhook({ ...files(), host: '127.0.0.1', port: 0, ...options });
 
-  it('turns posted EventLists and single Events into alerts of the built-in pack', async () => {
+  /** The endpoint feeding detect() with the built-in pack; runs `send`, then returns the alerts. */
+  async function pipeline(
+    send: (server: AuditWebhook) => Promise<void>,
+  ): Promise<{ alerts: Alert[]; server: AuditWebhook; queue: AuditEventQueue }> {
     const rules = await loadRules();
     const queue = new AuditEventQueue(100);
     const alertsDone = (async () => {
@@ -238,28 +209,31 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
       for await (const a of detect(queue, { compiled: rules.value.rules, emit: 'final' })) out.push(a);
       return out;
     })();
-    const server = await startAuditWebhook({
-      ...files(),
-      host: '127.0.0.1',
-      port: 0,
+    const server = await listen({
       onEvents: (events) => queue.offer(events),
     });
     try {
-      const list = await send(server.port, ca, { body: fixture('event-list.json'), type: JSON_TYPE });
+      await send(server);
+    } finally {
+      await server.close();
+      queue.end();
+    }
+    return { alerts: await alertsDone, server, queue };
+  }
+
+  it('turns posted EventLists and single Events into alerts of the built-in pack', async () => {
+    const { alerts, server, queue } = await pipeline(async ({ port }) => {
+      const list = await send(port, ca, { body: fixture('event-list.json'), type: JSON_TYPE });
       assert.equal(list.status, 200, list.body);
       assert.deepEqual(JSON.parse(list.body), { events: 3, invalid: 0 });
-      const one = await send(server.port, ca, {
+      const one = await send(port, ca, {
         path: '/',
         body: fixture('single-event.json'),
         type: 'application/json; charset=utf-8',
       });
       assert.equal(one.status, 200, one.body);
       assert.deepEqual(JSON.parse(one.body), { events: 1, invalid: 0 });
-    } finally {
-      await server.close();
-      queue.end();
-    }
-    const alerts = await alertsDone;
+    });
     const got = alerts.map((a) => `${a.ruleId} ${a.actor.user} ${a.target.namespace}/${a.target.name}`).sort();
     assert.deepEqual(got, [
       'PAL-TD-0001 alice@example.com payments/api-6f8d9',
@@ -272,32 +246,11 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
   });
 
   it("accepts a Falco alert as Falco's http_output posts it, and raises it by priority", async () => {
-    const rules = await loadRules();
-    const queue = new AuditEventQueue(100);
-    const alertsDone = (async () => {
-      const out: Alert[] = [];
-      for await (const a of detect(queue, { compiled: rules.value.rules, emit: 'final' })) out.push(a);
-      return out;
-    })();
-    const server = await startAuditWebhook({
-      ...files(),
-      host: '127.0.0.1',
-      port: 0,
-      onEvents: (events) => queue.offer(events),
-    });
-    try {
-      const reply = await send(server.port, ca, {
-        path: '/',
-        body: fixture('falco-http-output.json'),
-        type: JSON_TYPE,
-      });
+    const { alerts } = await pipeline(async ({ port }) => {
+      const reply = await send(port, ca, { path: '/', body: fixture('falco-http-output.json'), type: JSON_TYPE });
       assert.equal(reply.status, 200, reply.body);
       assert.deepEqual(JSON.parse(reply.body), { events: 1, invalid: 0 });
-    } finally {
-      await server.close();
-      queue.end();
-    }
-    const alerts = await alertsDone;
+    });
     assert.equal(alerts.length, 1);
     const [alert] = alerts;
     assert.equal(alert?.ruleId, 'PAL-TD-0070');
@@ -310,10 +263,7 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
   it('keeps the valid items of a list and reports the others with their place', async () => {
     const got: ThreatEvent[] = [];
     const diagnostics: Diagnostic[] = [];
-    const server = await startAuditWebhook({
-      ...files(),
-      host: '127.0.0.1',
-      port: 0,
+    const server = await listen({
       onEvents: (events) => {
         got.push(...events);
         return true;
@@ -339,10 +289,7 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
   it('answers 400, 404, 405, 413, 415 and /healthz, counting each', async () => {
     const diagnostics: Diagnostic[] = [];
     let calls = 0;
-    const server = await startAuditWebhook({
-      ...files(),
-      host: '127.0.0.1',
-      port: 0,
+    const server = await listen({
       maxBodyBytes: 2048,
       onEvents: () => {
         calls++;
@@ -391,10 +338,7 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
   it('answers 503 and counts the events when the queue is full', async () => {
     const queue = new AuditEventQueue(2);
     const diagnostics: Diagnostic[] = [];
-    const server = await startAuditWebhook({
-      ...files(),
-      host: '127.0.0.1',
-      port: 0,
+    const server = await listen({
       onEvents: (events) => queue.offer(events),
       onDiagnostic: (d) => diagnostics.push(d),
     });
@@ -413,10 +357,7 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
 
   it('reloads the certificate when the files change', async () => {
     const fp = (name: string): string => new X509Certificate(readFileSync(join(dir, name))).fingerprint256;
-    const server = await startAuditWebhook({
-      ...files(),
-      host: '127.0.0.1',
-      port: 0,
+    const server = await listen({
       reloadDelayMs: 50,
       onEvents: () => true,
     });
@@ -442,10 +383,7 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
 
   it('rejects an unreadable pair on reload and keeps serving the old one', async () => {
     const diagnostics: Diagnostic[] = [];
-    const server = await startAuditWebhook({
-      ...files(),
-      host: '127.0.0.1',
-      port: 0,
+    const server = await listen({
       reloadIntervalMs: 0,
       onEvents: () => true,
       onDiagnostic: (d) => diagnostics.push(d),
@@ -472,11 +410,8 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
     it('with a client CA: 401 without a certificate or with another CA, 200 on /healthz and with a good one', async () => {
       const got: ThreatEvent[] = [];
       const diagnostics: Diagnostic[] = [];
-      const server = await startAuditWebhook({
-        ...files(),
+      const server = await listen({
         clientCaFile: join(dir, 'ca.crt'),
-        host: '127.0.0.1',
-        port: 0,
         onEvents: (events) => {
           got.push(...events);
           return true;
@@ -522,12 +457,9 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
     it('answers 403 to a verified certificate whose CN and DNS names are not allowed', async () => {
       const diagnostics: Diagnostic[] = [];
       const start = (names: string[]) =>
-        startAuditWebhook({
-          ...files(),
+        listen({
           clientCaFile: join(dir, 'ca.crt'),
           allowedClientNames: names,
-          host: '127.0.0.1',
-          port: 0,
           onEvents: () => true,
           onDiagnostic: (d) => diagnostics.push(d),
         });
@@ -557,11 +489,8 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
       writeFileSync(tokenFile, '  s3cret-token-1\n');
       const diagnostics: Diagnostic[] = [];
       let calls = 0;
-      const server = await startAuditWebhook({
-        ...files(),
+      const server = await listen({
         tokenFile,
-        host: '127.0.0.1',
-        port: 0,
         onEvents: () => {
           calls++;
           return true;
@@ -601,12 +530,9 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
     it('with both: a certificate alone or a token alone is 401, both is 200', async () => {
       const tokenFile = join(dir, 'token-both');
       writeFileSync(tokenFile, 'both-token\n');
-      const server = await startAuditWebhook({
-        ...files(),
+      const server = await listen({
         clientCaFile: join(dir, 'ca.crt'),
         tokenFile,
-        host: '127.0.0.1',
-        port: 0,
         onEvents: () => true,
       });
       try {
@@ -627,11 +553,8 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
       const tokenFile = join(dir, 'token-rotated');
       writeFileSync(tokenFile, 'old-token\n');
       const diagnostics: Diagnostic[] = [];
-      const server = await startAuditWebhook({
-        ...files(),
+      const server = await listen({
         tokenFile,
-        host: '127.0.0.1',
-        port: 0,
         reloadIntervalMs: 0,
         onEvents: () => true,
         onDiagnostic: (d) => diagnostics.push(d),
@@ -659,11 +582,8 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
     it('picks up a rotated token file by itself (watcher)', async () => {
       const tokenFile = join(dir, 'token-watched');
       writeFileSync(tokenFile, 'first-token');
-      const server = await startAuditWebhook({
-        ...files(),
+      const server = await listen({
         tokenFile,
-        host: '127.0.0.1',
-        port: 0,
         reloadDelayMs: 20,
         reloadIntervalMs: 200,
         onEvents: () => true,
@@ -687,11 +607,8 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
       const caFile = join(dir, 'client-ca.crt');
       copyFileSync(join(dir, 'ca.crt'), caFile);
       const diagnostics: Diagnostic[] = [];
-      const server = await startAuditWebhook({
-        ...files(),
+      const server = await listen({
         clientCaFile: caFile,
-        host: '127.0.0.1',
-        port: 0,
         reloadIntervalMs: 0,
         onEvents: () => true,
         onDiagnostic: (d) => diagnostics.push(d),
@@ -727,8 +644,8 @@ describe('audit webhook over HTTPS', { skip: SKIP }, () => {
         /no-such-token: cannot read the token file: ENOENT/,
       );
       await assert.rejects(
-        startAuditWebhook({ ...base, clientCaFile: join(dir, 'ext.cnf') }),
-        /ext\.cnf: the client CA file has no PEM certificate/,
+        startAuditWebhook({ ...base, clientCaFile: join(dir, 'leaf-1.cnf') }),
+        /leaf-1\.cnf: the client CA file has no PEM certificate/,
       );
       await assert.rejects(
         startAuditWebhook({ ...base, allowedClientNames: ['kube-apiserver'] }),

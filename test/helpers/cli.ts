@@ -9,6 +9,8 @@ export interface CapturedIo {
   readonly io: CliIo;
   out(): string;
   err(): string;
+  /** The last exit code the command set (-1 when it set none). */
+  code(): number;
 }
 
 export interface Captured {
@@ -26,6 +28,7 @@ export interface CliOptions {
 export function captureIo(options: CliOptions = {}): CapturedIo {
   let out = '';
   let err = '';
+  let code = -1;
   const io: CliIo = {
     cwd: REPO,
     env: options.env ?? {},
@@ -37,9 +40,11 @@ export function captureIo(options: CliOptions = {}): CapturedIo {
       err += t;
     },
     readStdin: async () => options.stdin ?? '',
-    setExitCode: () => {},
+    setExitCode: (n) => {
+      code = n;
+    },
   };
-  return { io, out: () => out, err: () => err };
+  return { io, out: () => out, err: () => err, code: () => code };
 }
 
 /** Run `palisade <args>` in-process; resolves to its exit code and output. */

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { Alert } from '#core';
-import type { CliIo } from '../io.ts';
+import { captureIo } from '#test/helpers/cli.ts';
 import { run } from '../main.ts';
 import { detectCommand } from './detect.ts';
 
@@ -29,27 +29,24 @@ function certs(dir: string): void {
   };
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   ssl(['req', '-x509', ...ec, '-days', '2', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=palisade-cli-ca']);
-  writeFileSync(join(dir, 'ext.cnf'), 'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  ssl(['req', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=palisade-serve']);
-  ssl(
-    ['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2'].concat([
-      '-extfile',
-      'ext.cnf',
-      '-out',
-      'tls.crt',
-    ]),
-  );
+  /** `${name}.crt`/`.key` signed by the CA, with the given extensions. */
+  const issue = (name: string, cn: string, extensions: string): void => {
+    writeFileSync(join(dir, `${name}.cnf`), extensions);
+    ssl(['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
+    ssl(
+      ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial'].concat([
+        '-days',
+        '2',
+        '-extfile',
+        `${name}.cnf`,
+        '-out',
+        `${name}.crt`,
+      ]),
+    );
+  };
+  issue('tls', 'palisade-serve', 'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n');
   // The API server's client certificate (the webhook kubeconfig's client-certificate/client-key).
-  writeFileSync(join(dir, 'client.cnf'), 'extendedKeyUsage=clientAuth\n');
-  ssl(['req', ...ec, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=kube-apiserver']);
-  ssl(
-    ['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2'].concat([
-      '-extfile',
-      'client.cnf',
-      '-out',
-      'client.crt',
-    ]),
-  );
+  issue('client', 'kube-apiserver', 'extendedKeyUsage=clientAuth\n');
 }
 
 function post(
@@ -112,24 +109,8 @@ describe('palisade detect serve', { skip: SKIP }, () => {
     await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
     const sinkPort = (sink.address() as AddressInfo).port;
 
-    let out = '';
-    let err = '';
-    let code = -1;
-    const io: CliIo = {
-      cwd: ROOT,
-      env: {},
-      stdoutIsTTY: false,
-      stdout: async (t) => {
-        out += t;
-      },
-      stderr: (t) => {
-        err += t;
-      },
-      readStdin: async () => '',
-      setExitCode: (n) => {
-        code = n;
-      },
-    };
+    const cap = captureIo();
+    const { io } = cap;
     const controller = new AbortController();
     const program = new Command('palisade').exitOverride();
     program.addCommand(detectCommand(io, { signal: controller.signal }).exitOverride());
@@ -145,47 +126,38 @@ describe('palisade detect serve', { skip: SKIP }, () => {
       { from: 'user' },
     );
     try {
-      await waitFor(() => /listening on https:\/\/127\.0\.0\.1:\d+\/audit/.test(err), `the listening line; ${err}`);
-      const port = Number(/127\.0\.0\.1:(\d+)\/audit/.exec(err)?.[1]);
+      await waitFor(
+        () => /listening on https:\/\/127\.0\.0\.1:\d+\/audit/.test(cap.err()),
+        `the listening line; ${cap.err()}`,
+      );
+      const port = Number(/127\.0\.0\.1:(\d+)\/audit/.exec(cap.err())?.[1]);
       const ca = readFileSync(join(dir, 'ca.crt'));
       assert.equal(await post(port, ca, readFileSync(join(FIX, 'event-list.json'))), 200);
       assert.equal(await post(port, ca, readFileSync(join(FIX, 'truncated.json'))), 400);
-      await waitFor(() => out.split('\n').filter(Boolean).length >= 2, `two alerts; stdout: ${out}`);
+      await waitFor(() => cap.out().split('\n').filter(Boolean).length >= 2, `two alerts; stdout: ${cap.out()}`);
     } finally {
       controller.abort();
       await done;
       await new Promise((r) => sink.close(r));
     }
-    const alerts = out
+    const alerts = cap
+      .out()
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Alert);
     const users = (list: Alert[]): string[] => [...new Set(list.map((a) => `${a.ruleId} ${a.actor.user}`))].sort();
     assert.deepEqual(users(alerts), ['PAL-TD-0001 alice@example.com', 'PAL-TD-0002 bob@example.com']);
-    assert.deepEqual(users(forwarded), users(alerts), err);
-    assert.match(err, /3 events/);
-    assert.match(err, /1 malformed/);
-    assert.match(err, /warning: no client authentication .*accepts audit events from anyone who can reach it/);
-    assert.match(err, /not valid JSON/);
-    assert.equal(code, 0, err);
+    assert.deepEqual(users(forwarded), users(alerts), cap.err());
+    assert.match(cap.err(), /3 events/);
+    assert.match(cap.err(), /1 malformed/);
+    assert.match(cap.err(), /warning: no client authentication .*accepts audit events from anyone who can reach it/);
+    assert.match(cap.err(), /not valid JSON/);
+    assert.equal(cap.code(), 0, cap.err());
   });
 
   it('takes --rules, --skip-builtin and --format table after serve', async () => {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      cwd: ROOT,
-      env: {},
-      stdoutIsTTY: false,
-      stdout: async (t) => {
-        out += t;
-      },
-      stderr: (t) => {
-        err += t;
-      },
-      readStdin: async () => '',
-      setExitCode: () => {},
-    };
+    const cap = captureIo();
+    const { io } = cap;
     const controller = new AbortController();
     const program = new Command('palisade').exitOverride();
     program.addCommand(detectCommand(io, { signal: controller.signal }).exitOverride());
@@ -203,47 +175,37 @@ describe('palisade detect serve', { skip: SKIP }, () => {
       { from: 'user' },
     );
     try {
-      await waitFor(() => /listening on https:\/\/127\.0\.0\.1:\d+\/audit \(3 rules\)/.test(err), `listening; ${err}`);
-      const port = Number(/127\.0\.0\.1:(\d+)\/audit/.exec(err)?.[1]);
+      await waitFor(
+        () => /listening on https:\/\/127\.0\.0\.1:\d+\/audit \(3 rules\)/.test(cap.err()),
+        `listening; ${cap.err()}`,
+      );
+      const port = Number(/127\.0\.0\.1:(\d+)\/audit/.exec(cap.err())?.[1]);
       assert.equal(
         await post(port, readFileSync(join(dir, 'ca.crt')), readFileSync(join(FIX, 'event-list.json'))),
         200,
       );
-      await waitFor(() => out.includes('PAL-TD-9001'), `a table row; stdout: ${out}`);
+      await waitFor(() => cap.out().includes('PAL-TD-9001'), `a table row; stdout: ${cap.out()}`);
     } finally {
       controller.abort();
       await done;
     }
     // Table rows, not JSON: the test rule file's exec rule, for alice (bob attached, not exec).
-    const rows = out.split('\n').filter(Boolean);
+    const rows = cap.out().split('\n').filter(Boolean);
     assert.ok(
       rows.every((r) => !r.startsWith('{')),
-      out,
+      cap.out(),
     );
     assert.ok(
       rows.every((r) => r.startsWith('HIGH  PAL-TD-9001') && r.includes('alice@example.com')),
-      out,
+      cap.out(),
     );
   });
 
   it('requires the client certificate and the token with --client-ca, --client-name and --token-file', async () => {
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, 'cli-token\n');
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      cwd: ROOT,
-      env: {},
-      stdoutIsTTY: false,
-      stdout: async (t) => {
-        out += t;
-      },
-      stderr: (t) => {
-        err += t;
-      },
-      readStdin: async () => '',
-      setExitCode: () => {},
-    };
+    const cap = captureIo();
+    const { io } = cap;
     const controller = new AbortController();
     const program = new Command('palisade').exitOverride();
     program.addCommand(detectCommand(io, { signal: controller.signal }).exitOverride());
@@ -264,47 +226,31 @@ describe('palisade detect serve', { skip: SKIP }, () => {
     const client = { cert: readFileSync(join(dir, 'client.crt')), key: readFileSync(join(dir, 'client.key')) };
     const body = readFileSync(join(FIX, 'event-list.json'));
     try {
-      await waitFor(() => /client authentication: /.test(err), `the authentication line; ${err}`);
-      const port = Number(/127\.0\.0\.1:(\d+)\/audit/.exec(err)?.[1]);
+      await waitFor(() => /client authentication: /.test(cap.err()), `the authentication line; ${cap.err()}`);
+      const port = Number(/127\.0\.0\.1:(\d+)\/audit/.exec(cap.err())?.[1]);
       assert.equal(await post(port, ca, body), 401);
       assert.equal(await post(port, ca, body, { token: 'cli-token' }), 401);
       assert.equal(await post(port, ca, body, { ...client }), 401);
       assert.equal(await post(port, ca, body, { ...client, token: 'other' }), 401);
       assert.equal(await post(port, ca, body, { ...client, token: 'cli-token' }), 200);
-      await waitFor(() => out.split('\n').filter(Boolean).length >= 2, `two alerts; stdout: ${out}`);
+      await waitFor(() => cap.out().split('\n').filter(Boolean).length >= 2, `two alerts; stdout: ${cap.out()}`);
     } finally {
       controller.abort();
       await done;
     }
     assert.match(
-      err,
+      cap.err(),
       /client authentication: client certificate signed by .*ca\.crt named kube-apiserver and bearer token from .*token\n/,
     );
-    assert.doesNotMatch(err, /no client authentication/);
-    assert.match(err, /warning: .*request from 127\.0\.0\.1 refused with 401: no client certificate/);
-    assert.match(err, /4 unauthorized, 0 forbidden/);
-    assert.match(err, /3 events/);
-    assert.doesNotMatch(err, /cli-token/, 'the token is never printed');
+    assert.doesNotMatch(cap.err(), /no client authentication/);
+    assert.match(cap.err(), /warning: .*request from 127\.0\.0\.1 refused with 401: no client certificate/);
+    assert.match(cap.err(), /4 unauthorized, 0 forbidden/);
+    assert.match(cap.err(), /3 events/);
+    assert.doesNotMatch(cap.err(), /cli-token/, 'the token is never printed');
   });
 
   it('is a usage error without --cert/--key, or with a bad port', async () => {
-    const io = (): { io: CliIo; err: () => string } => {
-      let e = '';
-      return {
-        io: {
-          cwd: ROOT,
-          env: {},
-          stdoutIsTTY: false,
-          stdout: async () => {},
-          stderr: (t) => {
-            e += t;
-          },
-          readStdin: async () => '',
-          setExitCode: () => {},
-        },
-        err: () => e,
-      };
-    };
+    const io = captureIo;
     const a = io();
     assert.equal(await run(['detect', 'serve', '--port', '0'], a.io), 2);
     assert.match(a.err(), /--cert <file> and --key <file>/);
