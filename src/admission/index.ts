@@ -3,6 +3,40 @@
  * parsing and responses so far; policy evaluation, CEL policies, the image gate, mutation and the
  * HTTPS server build on these.
  */
+
+export {
+  type Admission,
+  type AdmissionContext,
+  type AdmissionDetail,
+  type AdmissionOutcome,
+  admit,
+  createAdmission,
+  type Exempt,
+  type FailedCheck,
+  type FailurePolicy,
+  formatFailedCheck,
+  type ModeResult,
+  type NamespaceLabels,
+} from './evaluate.ts';
+export {
+  type DefaultPolicy,
+  defaultPolicy,
+  formatLevelVersion,
+  fullyPrivileged,
+  isPalisadeLevel,
+  type LevelSelection,
+  type LevelVersion,
+  levelSelection,
+  type NamespacePolicy,
+  PALISADE_LABEL_PREFIX,
+  PALISADE_LEVEL,
+  POD_SECURITY_LABEL_PREFIX,
+  POD_SECURITY_LEVELS,
+  type PolicyError,
+  type PolicyOptions,
+  policyForNamespace,
+} from './modes.ts';
+export { parseLabelList, type ReviewInput, readReviewInputs, renderOutcomeText } from './offline.ts';
 export {
   ADMISSION_API_VERSION,
   type AdmissionDecision,

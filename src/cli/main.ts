@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { PalisadeError, TOOL_VERSION } from '#core';
+import { admissionCommand } from './commands/admission.ts';
 import { checksCommand, frameworksCommand } from './commands/checks.ts';
 import { dbCommand } from './commands/db.ts';
 import { detectCommand } from './commands/detect.ts';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(frameworksCommand(io));
   program.addCommand(detectCommand(io));
   program.addCommand(rulesCommand(io));
+  program.addCommand(admissionCommand(io));
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) {

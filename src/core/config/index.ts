@@ -11,6 +11,9 @@ export {
   SCAN_OPTIONS,
 } from './options.ts';
 export {
+  ADMISSION_MODES,
+  AdmissionConfig,
+  type AdmissionMode,
   AnnotationPolicy,
   ByteSize,
   Config,

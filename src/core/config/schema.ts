@@ -83,6 +83,54 @@ export const AnnotationPolicy = z.strictObject({
 });
 export type AnnotationPolicy = z.infer<typeof AnnotationPolicy>;
 
+/** Pod Security Admission's modes, in the order it evaluates them. */
+export const ADMISSION_MODES = ['enforce', 'warn', 'audit'] as const;
+export type AdmissionMode = (typeof ADMISSION_MODES)[number];
+
+/** A policy version as the `-version` namespace labels spell it (PSA's grammar: no leading zeros). */
+const AdmissionVersion = z
+  .string()
+  .regex(/^(?:latest|v1\.(?:0|[1-9]\d*))$/, 'expected "latest" or "v1.N" (e.g. v1.30)');
+/** privileged, baseline, restricted, palisade, or a framework id; checked against the frameworks at load. */
+const AdmissionLevel = z.string().min(1);
+
+/**
+ * Admission (issue #5), shaped like Pod Security Admission's AdmissionConfiguration
+ * (`defaults` with `<mode>` and `<mode>-version`, `exemptions`), so a PodSecurityConfiguration
+ * can be carried over by hand.
+ */
+export const AdmissionConfig = z.strictObject({
+  /** The policy of a namespace without labels for a mode. */
+  defaults: z
+    .strictObject({
+      enforce: AdmissionLevel.optional(),
+      'enforce-version': AdmissionVersion.optional(),
+      warn: AdmissionLevel.optional(),
+      'warn-version': AdmissionVersion.optional(),
+      audit: AdmissionLevel.optional(),
+      'audit-version': AdmissionVersion.optional(),
+    })
+    .optional(),
+  /** Requests these match are allowed without evaluation (PSA's exemptions, plus groups). */
+  exemptions: z
+    .strictObject({
+      /** Namespace names or globs ('team-*'). */
+      namespaces: z.array(z.string().min(1)).optional(),
+      /** Authenticated user names (userInfo.username), exact. */
+      usernames: z.array(z.string().min(1)).optional(),
+      /** Groups (userInfo.groups), exact. */
+      groups: z.array(z.string().min(1)).optional(),
+      /** Pod runtimeClassName values, exact. */
+      runtimeClasses: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
+  /** A mode without palisade.io labels uses the namespace's pod-security.kubernetes.io labels (default true). */
+  honorPodSecurityLabels: z.boolean().optional(),
+  /** What enforce does when a request cannot be evaluated: Fail (deny, default) or Ignore (allow). */
+  failurePolicy: z.enum(['Fail', 'Ignore']).optional(),
+});
+export type AdmissionConfig = z.infer<typeof AdmissionConfig>;
+
 export const Config = z.strictObject({
   apiVersion: z.literal('palisade.io/v1alpha1').optional(),
   kind: z.literal('Config').optional(),
@@ -126,5 +174,7 @@ export const Config = z.strictObject({
       exemptions: z.array(VulnerabilityExemption).optional(),
     })
     .optional(),
+  /** Admission decisions (`palisade admission review`, later the webhook). */
+  admission: AdmissionConfig.optional(),
 });
 export type Config = z.infer<typeof Config>;
