@@ -53,6 +53,7 @@ import {
   policyForNamespace,
 } from './modes.ts';
 import { type AdmissionDecision, AdmissionRequest } from './review.ts';
+import { evaluatePolicies, type PolicyEvaluation, type PolicySet } from './vap/index.ts';
 
 /** A namespace's labels: a lookup function (may throw: the failure policy applies) or a map. */
 export type NamespaceLabels =
@@ -72,6 +73,12 @@ export interface AdmissionContext {
   readonly now?: () => Date;
   /** Overrides `admission.failurePolicy` (enforce only; warn and audit always fail open). */
   readonly failurePolicy?: FailurePolicy;
+  /**
+   * ValidatingAdmissionPolicies with their bindings and parameters (vap/loadPolicies). They apply
+   * to every request they match, whatever the kind, independently of Palisade's modes and
+   * exemptions, as the API server's ValidatingAdmissionPolicy plugin does.
+   */
+  readonly policies?: PolicySet;
 }
 
 /** One check that failed in one mode. */
@@ -109,6 +116,40 @@ export interface AdmissionDetail {
 
 export interface AdmissionOutcome extends AdmissionDecision {
   readonly detail: AdmissionDetail;
+  /** What the ValidatingAdmissionPolicies decided, when the context has any. */
+  readonly policies?: PolicyEvaluation;
+}
+
+/**
+ * The checks' decision and the ValidatingAdmissionPolicies' together: denied when either denies
+ * (the checks' refusal is shown first), warnings and audit annotations of both.
+ */
+function withPolicies(
+  outcome: AdmissionOutcome,
+  request: AdmissionRequest,
+  context: AdmissionContext,
+): AdmissionOutcome {
+  const set = context.policies;
+  if (set === undefined) {
+    return outcome;
+  }
+  const namespace = request.namespace || undefined;
+  let labels: Readonly<Record<string, string>> | undefined;
+  try {
+    labels = namespace === undefined ? undefined : lookupLabels(context.namespaceLabels, namespace);
+  } catch {
+    labels = undefined; // the checks' evaluation already reported the failed lookup
+  }
+  const policies = evaluatePolicies(set, request, labels === undefined ? {} : { namespace: { labels } });
+  const status = outcome.allowed ? policies.status : outcome.status;
+  return {
+    ...outcome,
+    allowed: outcome.allowed && policies.allowed,
+    ...(status === undefined ? {} : { status }),
+    warnings: [...outcome.warnings, ...policies.warnings],
+    auditAnnotations: { ...outcome.auditAnnotations, ...policies.auditAnnotations },
+    policies,
+  };
 }
 
 const ANNOTATION_ENFORCE_POLICY = 'enforce-policy';
@@ -630,7 +671,7 @@ export function createAdmission(context: AdmissionContext = {}): Admission {
         );
       }
       try {
-        return evaluateRequest(parsed.data, compiled, context);
+        return withPolicies(evaluateRequest(parsed.data, compiled, context), parsed.data, context);
       } catch (error) {
         return unevaluable(
           parsed.data,

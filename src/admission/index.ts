@@ -53,3 +53,4 @@ export {
   reviewResponse,
   wrapAsCreate,
 } from './review.ts';
+export * from './vap/index.ts';

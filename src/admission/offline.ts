@@ -95,6 +95,12 @@ export function renderOutcomeText(input: ReviewInput, outcome: AdmissionOutcome)
     const failed = mode.failed.map((f) => f.checkId).join(', ') || 'no failures';
     lines.push(`  ${mode.mode} ${mode.policy}: ${failed}`);
   }
+  for (const denial of outcome.policies?.denials ?? []) {
+    lines.push(`  policy ${denial.policy} (binding ${denial.binding}): denied`);
+  }
+  for (const error of outcome.policies?.errors ?? []) {
+    lines.push(`  policy error: ${error.message}`);
+  }
   if (!outcome.allowed && outcome.status) {
     lines.push(`  error: ${outcome.status.message}`);
   }

@@ -86,6 +86,22 @@ describe('palisade admission review', () => {
     );
   });
 
+  it('--policies evaluates ValidatingAdmissionPolicies beside the checks; a policy that does not load exits 2', async () => {
+    const policies = join(FIX, 'vap/policies');
+    const denied = await cli(['admission', 'review', REVIEW, '--policies', policies]);
+    assert.equal(denied.code, 1, denied.err);
+    const review = JSON.parse(denied.out) as Response;
+    assert.equal(review.response.allowed, false);
+    assert.match(review.response.status?.message ?? '', /ValidatingAdmissionPolicy 'required-labels\.palisade\.io'/);
+    const broken = await cli(['admission', 'review', REVIEW, '--policies', policies, join(FIX, 'vap/broken')]);
+    assert.equal(broken.code, 2);
+    assert.match(
+      broken.err,
+      /broken\/policies\.yaml:16: ValidatingAdmissionPolicy "broken-syntax\.palisade\.io": spec\.validations\[1\]\.expression: CEL syntax error/,
+    );
+    assert.equal((JSON.parse(broken.out) as Response).response.allowed, false, 'the policies that loaded still apply');
+  });
+
   it('reads standard input', async () => {
     const r = await cli(['admission', 'review', '-', '--namespace-labels', 'palisade.io/enforce=restricted'], {
       stdin:

@@ -34,6 +34,14 @@ export const ADMISSION_REVIEW_OPTIONS: readonly OptionDef[] = [
     description:
       "Labels of the requests' namespace (e.g. palisade.io/enforce=restricted,palisade.io/warn=palisade); without it the config defaults apply.",
   },
+  {
+    name: 'policies',
+    flag: 'policies',
+    placeholder: '<path...>',
+    type: 'list',
+    description:
+      'ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding and parameter files or directories (YAML or JSON); evaluated with the checks, as the API server would.',
+  },
   shared('config'),
 ];
 
@@ -55,24 +63,44 @@ export function admissionCommand(io: CliIo): Command {
       `
 One input prints one AdmissionReview; several print a JSON array of them, in input order.
 
-Exit codes: 0 every request allowed; 1 some request denied; 2 usage, config or input error.
+With --policies, ValidatingAdmissionPolicies and their bindings (and parameter objects) are
+evaluated on every request they match, whatever its kind, beside the checks; a policy that does
+not load is reported with its file, line and CEL error and the others still apply.
+
+Exit codes: 0 every request allowed; 1 some request denied; 2 usage, config or input error (a
+policy that does not load included).
 
 Examples:
   palisade admission review review.json
   palisade admission review deploy.yaml --namespace-labels palisade.io/enforce=restricted --format text
-  helm template ./chart | palisade admission review - --namespace-labels pod-security.kubernetes.io/enforce=baseline`,
+  helm template ./chart | palisade admission review - --namespace-labels pod-security.kubernetes.io/enforce=baseline
+  palisade admission review deploy.yaml --policies policies/`,
     );
   addTableOptions(review, ADMISSION_REVIEW_OPTIONS);
   review.action(async (file: string) => {
     const { values, config, configFile } = await resolveOptions(review, ADMISSION_REVIEW_OPTIONS, io.env, io.cwd);
-    const { createAdmission, parseLabelList, readReviewInputs, renderOutcomeText, reviewResponse } = await import(
-      '#admission'
-    );
+    const { createAdmission, loadPolicies, parseLabelList, readReviewInputs, renderOutcomeText, reviewResponse } =
+      await import('#admission');
     const labels = typeof values.namespaceLabels === 'string' ? parseLabelList(values.namespaceLabels) : undefined;
+    const policyPaths = Array.isArray(values.policies) ? values.policies.map(String) : [];
+    let policiesBroken = false;
+    let policies: Awaited<ReturnType<typeof loadPolicies>>['value'] | undefined;
+    if (policyPaths.length > 0) {
+      const loaded = await loadPolicies(policyPaths);
+      for (const d of loaded.diagnostics) {
+        const at = d.location
+          ? `${d.location.file}${d.location.line === undefined ? '' : `:${d.location.line}`}: `
+          : '';
+        io.stderr(`palisade: ${d.level}: ${at}${d.message}\n`);
+        if (d.level === 'error') policiesBroken = true;
+      }
+      policies = loaded.value;
+    }
     const admission = createAdmission({
       ...(config ? { config } : {}),
       ...(configFile ? { configFile } : {}),
       ...(labels ? { namespaceLabels: () => labels } : {}),
+      ...(policies ? { policies } : {}),
     });
     let text: string;
     try {
@@ -90,7 +118,10 @@ Examples:
       const responses = decided.map(({ input, outcome }) => reviewResponse(input.request, outcome));
       await io.stdout(`${JSON.stringify(responses.length === 1 ? responses[0] : responses, null, 2)}\n`);
     }
-    io.setExitCode(decided.some(({ outcome }) => !outcome.allowed) ? EXIT.policy : EXIT.ok);
+    // A policy that did not load is an input error, as the API server would refuse to create it.
+    io.setExitCode(
+      policiesBroken ? EXIT.usage : decided.some(({ outcome }) => !outcome.allowed) ? EXIT.policy : EXIT.ok,
+    );
   });
   return admission;
 }
