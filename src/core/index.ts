@@ -1,3 +1,4 @@
+export { type IdentifierReplacer, rewriteCelIdentifiers } from './cel.ts';
 export * from './config/index.ts';
 export * from './diagnostics.ts';
 export * from './errors.ts';

@@ -12,6 +12,7 @@
  * `spec.variables` (for a variable) or anywhere in it (for the other expressions).
  */
 import { Environment } from '@marcbachmann/cel-js';
+import { rewriteCelIdentifiers } from '#core';
 import { registerKubernetesLibrary } from './library.ts';
 import type { ValidatingAdmissionPolicy } from './schema.ts';
 
@@ -95,38 +96,7 @@ const ACCEPTED: Readonly<Record<Expected, readonly string[] | undefined>> = {
  * such a conditional.
  */
 export function relaxNullLiterals(expression: string): string {
-  let out = '';
-  let i = 0;
-  let previous = '';
-  while (i < expression.length) {
-    const ch = expression[i] as string;
-    if (ch === '"' || ch === "'") {
-      const quote = expression.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
-      const raw = /(?:^|[^A-Za-z0-9_])[rR]$/.test(out);
-      let j = i + quote.length;
-      while (j < expression.length && !expression.startsWith(quote, j)) {
-        j += !raw && expression[j] === '\\' ? 2 : 1;
-      }
-      j = Math.min(expression.length, j + quote.length);
-      out += expression.slice(i, j);
-      i = j;
-      previous = '"';
-      continue;
-    }
-    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(expression.slice(i))?.[0];
-    if (word) {
-      out += word === 'null' && previous !== '.' ? 'dyn(null)' : word;
-      i += word.length;
-      previous = 'a';
-      continue;
-    }
-    out += ch;
-    if (!/\s/.test(ch)) {
-      previous = ch;
-    }
-    i++;
-  }
-  return out;
+  return rewriteCelIdentifiers(expression, (word) => (word === 'null' ? 'dyn(null)' : undefined));
 }
 
 function compileOne(

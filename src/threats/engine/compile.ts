@@ -20,7 +20,7 @@
  */
 
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
-import type { Collected, Diagnostic, Severity } from '#core';
+import { type Collected, type Diagnostic, rewriteCelIdentifiers, type Severity } from '#core';
 import type { AuditEvent } from '../event.ts';
 import { compileNetworks, ipInNetworks } from './networks.ts';
 import type { ExceptionSpec, MatchSpec, Origin, OverrideSpec, RuleFile, RuleSpec } from './schema.ts';
@@ -92,8 +92,6 @@ export class RuleCompileError extends Error {
   }
 }
 
-const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
-
 /**
  * Replaces bare identifiers that name a macro with `(expansion)`, skipping string literals
  * (single, double, triple-quoted, raw and bytes prefixes) and field selections (`a.name`).
@@ -103,46 +101,13 @@ export function expandMacros(
   macros: ReadonlyMap<string, string>,
   stack: readonly string[] = [],
 ): string {
-  let out = '';
-  let i = 0;
-  let prevSignificant = '';
-  while (i < expression.length) {
-    const ch = expression[i] as string;
-    if (ch === '"' || ch === "'") {
-      const triple = expression.startsWith(ch.repeat(3), i);
-      const quote = triple ? ch.repeat(3) : ch;
-      const raw = /[rR]$/.test(out) && !/[A-Za-z0-9_][rR]$/.test(out);
-      let j = i + quote.length;
-      while (j < expression.length && !expression.startsWith(quote, j)) {
-        j += !raw && expression[j] === '\\' ? 2 : 1;
-      }
-      j = Math.min(expression.length, j + quote.length);
-      out += expression.slice(i, j);
-      i = j;
-      prevSignificant = '"';
-      continue;
-    }
-    IDENT.lastIndex = i;
-    const m = /[A-Za-z_]/.test(ch) ? IDENT.exec(expression) : null;
-    if (m) {
-      const word = m[0];
-      const body = macros.get(word);
-      if (body !== undefined && prevSignificant !== '.') {
-        if (stack.includes(word)) throw new Error(`macro cycle: ${[...stack, word].join(' -> ')}`);
-        if (stack.length >= 32) throw new Error('macros nested more than 32 deep');
-        out += `(${expandMacros(body, macros, [...stack, word])})`;
-      } else {
-        out += word;
-      }
-      i += word.length;
-      prevSignificant = 'a';
-      continue;
-    }
-    out += ch;
-    if (!/\s/.test(ch)) prevSignificant = ch;
-    i++;
-  }
-  return out;
+  return rewriteCelIdentifiers(expression, (word) => {
+    const body = macros.get(word);
+    if (body === undefined) return undefined;
+    if (stack.includes(word)) throw new Error(`macro cycle: ${[...stack, word].join(' -> ')}`);
+    if (stack.length >= 32) throw new Error('macros nested more than 32 deep');
+    return `(${expandMacros(body, macros, [...stack, word])})`;
+  });
 }
 
 function celMessage(err: unknown): string {
