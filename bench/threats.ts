@@ -10,8 +10,9 @@
  * and reports events/s, the ratio to the floor, alerts, throttling and heap after GC.
  * Targets: ≥ 50,000 events/s on one core, within 2x of the floor, < 300 MB heap.
  * Measured (Node 24, shared machine, noisy; docs/benchmarks.md): floor 339,000-367,000 ev/s; full
- * pipeline 190,000-197,000 ev/s = 1.78-1.93x the floor's time, median 1.86x (was ~57,000 ev/s,
- * 5.0x); 0.32 candidate rules per event (was 5.32); heap peak ~210 MB, 26 MB after GC.
+ * pipeline 180,000-197,000 ev/s = 1.78-2.07x the floor's time over two runs, medians 1.86x and
+ * 2.03x (was ~57,000 ev/s, 5.0x); 0.32 candidate rules per event (was 5.32); heap peak ~210 MB,
+ * 26 MB after GC.
  * Each round times the floor and the pipeline back to back; the summary is the median over rounds
  * (default 3) of the rate and of the per-round ratio, which holds steady when other work on the
  * machine comes and goes.
