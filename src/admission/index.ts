@@ -19,6 +19,26 @@ export {
   type NamespaceLabels,
 } from './evaluate.ts';
 export {
+  createImageGate,
+  IMAGE_GATE_ANNOTATIONS,
+  type ImageGate,
+  type ImageGateOptions,
+  type ImageGateResult,
+  type ImageScanIndex,
+  type ImageScanResult,
+  type ImageVerdict,
+  imageMatches,
+  indexImageScanResults,
+  type LoadedScanResults,
+  type LoadScanResultsOptions,
+  loadImageGate,
+  loadImageScanResults,
+  parseImageScanReport,
+  type ScannedVulnerability,
+  type ScanResultProblem,
+  type UnscannedAction,
+} from './image-gate.ts';
+export {
   type DefaultPolicy,
   defaultPolicy,
   formatLevelVersion,
@@ -36,6 +56,15 @@ export {
   type PolicyOptions,
   policyForNamespace,
 } from './modes.ts';
+export {
+  jsonPointer,
+  MUTATE_LABEL,
+  MUTATION_ANNOTATIONS,
+  type MutationOptions,
+  type MutationResult,
+  mutateRequest,
+} from './mutate.ts';
+export { type NamespaceLabelMap, parseNamespaceLabels, readNamespaceLabels } from './namespaces.ts';
 export { parseLabelList, type ReviewInput, readReviewInputs, renderOutcomeText } from './offline.ts';
 export {
   ADMISSION_API_VERSION,
@@ -53,4 +82,19 @@ export {
   reviewResponse,
   wrapAsCreate,
 } from './review.ts';
+export {
+  ADMISSION_LATENCY_BUCKETS,
+  ADMISSION_SERVER_DIAGNOSTIC_CODES,
+  type AdmissionServer,
+  type AdmissionServerOptions,
+  DEFAULT_ADMISSION_MAX_BODY_BYTES,
+  DEFAULT_ADMISSION_MAX_IN_FLIGHT,
+  DEFAULT_ADMISSION_TIMEOUT_MS,
+  type MutateHook,
+  type MutateHookContext,
+  type MutateHookResult,
+  type ReadyState,
+  startAdmissionServer,
+  type ValidateHook,
+} from './server.ts';
 export * from './vap/index.ts';

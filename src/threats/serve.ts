@@ -23,15 +23,12 @@
  * valid certificate or an empty token file keeps the previous one until the next change.
  * `AuditEventQueue` is the bounded queue between the handler and detect().
  */
-import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
-import { type FSWatcher, watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
-import { createSecureContext, type PeerCertificate, type TLSSocket } from 'node:tls';
-import type { Diagnostic } from '#core';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { createTlsReloader, type Diagnostic, NamedFileError, readNamedFile, watchFiles } from '#core';
 import type { ThreatEvent } from './event.ts';
 import { classify, error } from './inputs/classify.ts';
 import { DEFAULT_MAX_EVENT_BYTES } from './inputs/read.ts';
@@ -135,50 +132,12 @@ function isJson(contentType: string | undefined): boolean {
   return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'));
 }
 
-function settled<T>(result: PromiseSettledResult<T>): T {
-  if (result.status === 'rejected') throw result.reason;
-  return result.value;
-}
-
-/** An error about one input file: the message names the file. */
-class FileError extends Error {
-  readonly file: string;
-  constructor(file: string, message: string) {
-    super(`${file}: ${message}`);
-    this.file = file;
-  }
-}
-
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-async function readNamed(file: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    throw new FileError(file, `cannot read the ${what}: ${messageOf(err)}`);
-  }
-}
-
-/** createSecureContext() accepts any bytes as `ca`; check that the bundle holds certificates. */
-function checkCaBundle(file: string, pem: Buffer): void {
-  const text = pem.toString('utf8');
-  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  const begins = text.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
-  if (begins !== blocks.length) throw new FileError(file, 'the client CA file has an incomplete PEM certificate');
-  if (blocks.length === 0) throw new FileError(file, 'the client CA file has no PEM certificate');
-  blocks.forEach((block, i) => {
-    try {
-      new X509Certificate(block);
-    } catch (err) {
-      throw new FileError(file, `certificate ${i + 1} of the client CA file does not parse: ${messageOf(err)}`);
-    }
-  });
-}
 
 /** The SHA-256 digest of the trimmed token file, or an error naming the file when it is empty. */
 function tokenDigest(file: string, content: Buffer): Buffer {
   const token = content.toString('utf8').trim();
-  if (token === '') throw new FileError(file, 'the token file is empty');
+  if (token === '') throw new NamedFileError(file, 'the token file is empty');
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
@@ -232,47 +191,35 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
   if (allowedNames && caFile === undefined) throw new Error('allowedClientNames needs clientCaFile (mutual TLS)');
   if (allowedNames?.size === 0) throw new Error('allowedClientNames is empty: no client could be allowed');
 
-  interface TlsFiles {
-    cert: Buffer;
-    key: Buffer;
-    ca?: Buffer;
-  }
-  async function readTls(): Promise<TlsFiles> {
-    // Read together, but report the first failure in this order (certificate, key, CA), not
-    // whichever read happened to fail first.
-    const [cert, key, ca] = await Promise.allSettled([
-      readNamed(options.certFile, 'TLS certificate'),
-      readNamed(options.keyFile, 'TLS private key'),
-      caFile === undefined ? undefined : readNamed(caFile, 'client CA file'),
-    ]);
-    const certBytes = settled(cert);
-    const keyBytes = settled(key);
-    const caBytes = settled(ca);
-    return { cert: certBytes, key: keyBytes, ...(caBytes ? { ca: caBytes } : {}) };
-  }
-  /** Throws (naming the file) unless the files make a context. */
-  function checkTls(files: TlsFiles): void {
-    if (caFile !== undefined && files.ca !== undefined) checkCaBundle(caFile, files.ca);
-    try {
-      createSecureContext(files); // validates the pair (key mismatch, bad PEM) before installing it
-    } catch (err) {
-      const message = `the TLS certificate does not load with the key ${options.keyFile}: ${messageOf(err)}`;
-      throw new FileError(options.certFile, message);
-    }
-  }
   async function readToken(file: string): Promise<Buffer> {
-    return tokenDigest(file, await readNamed(file, 'token file'));
+    return tokenDigest(file, await readNamedFile(file, 'token file'));
   }
 
-  let tls = await readTls();
-  checkTls(tls);
+  // The server is created once the files loaded; reloads install into it (setSecureContext).
+  let installTo: Server | undefined;
+  const tls = await createTlsReloader({
+    certFile: options.certFile,
+    keyFile: options.keyFile,
+    ...(caFile !== undefined ? { caFile } : {}),
+    install(next, previous) {
+      // The whole context: without `ca`, clients would be verified against the default roots.
+      installTo?.setSecureContext(next);
+      stats.reloads++;
+      // Keep-alive connections were verified against the previous CA: let idle ones reconnect.
+      const caChanged =
+        next.ca === undefined || previous.ca === undefined ? next.ca !== previous.ca : !next.ca.equals(previous.ca);
+      if (caChanged) installTo?.closeIdleConnections();
+    },
+    onError: (err) => tlsFailed(err),
+  });
   let token = tokenFile === undefined ? undefined : await readToken(tokenFile);
   // With a client CA, ask for a certificate but do not fail the handshake without one: /healthz
   // stays open to probes, and the audit paths check `socket.authorized` themselves.
   const server: Server = createServer({
-    ...tls,
+    ...tls.current,
     ...(caFile !== undefined ? { requestCert: true, rejectUnauthorized: false } : {}),
   });
+  installTo = server;
 
   /** Why the client is not let in (undefined: it is), without echoing what it presented. */
   function refusal(req: IncomingMessage): { status: 401 | 403; reasons: string[] } | undefined {
@@ -463,33 +410,6 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
       err,
     );
 
-  async function reloadTls(): Promise<boolean> {
-    let next: TlsFiles;
-    try {
-      next = await readTls();
-    } catch (err) {
-      tlsFailed(err);
-      return false;
-    }
-    const same = (a: Buffer | undefined, b: Buffer | undefined): boolean =>
-      a === undefined || b === undefined ? a === b : a.equals(b);
-    if (same(next.cert, tls.cert) && same(next.key, tls.key) && same(next.ca, tls.ca)) return false;
-    try {
-      checkTls(next);
-      // The whole context: without `ca`, clients would be verified against the default roots.
-      server.setSecureContext(next);
-    } catch (err) {
-      tlsFailed(err);
-      return false;
-    }
-    const caChanged = !same(next.ca, tls.ca);
-    tls = next;
-    stats.reloads++;
-    // Keep-alive connections were verified against the previous CA: let idle ones reconnect.
-    if (caChanged) server.closeIdleConnections();
-    return true;
-  }
-
   async function reloadToken(): Promise<boolean> {
     if (tokenFile === undefined || token === undefined) return false;
     let next: Buffer;
@@ -511,45 +431,28 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
   }
 
   async function reload(): Promise<boolean> {
-    const [a, b] = await Promise.all([reloadTls(), reloadToken()]);
+    const [a, b] = await Promise.all([tls.reload(), reloadToken()]);
     return a || b;
   }
 
   function failed(code: string, message: string, err: unknown, file = options.certFile): void {
     stats.reloadErrors++;
-    report({ level: 'warning', code, message, location: { file: err instanceof FileError ? err.file : file } });
+    report({ level: 'warning', code, message, location: { file: err instanceof NamedFileError ? err.file : file } });
   }
 
-  // Watch the folders, not the files: an atomic replace (rename, or Kubernetes' ..data symlink
-  // swap for mounted secrets) ends a watch on the file itself.
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      void reload();
-    }, options.reloadDelayMs ?? 100);
-    timer.unref();
-  };
-  const watchers: FSWatcher[] = [];
-  const watched = [options.certFile, options.keyFile, caFile, tokenFile].filter((f) => f !== undefined);
-  for (const dir of new Set(watched.map((f) => dirname(f)))) {
-    try {
-      const w = watch(dir, { persistent: false }, schedule);
-      w.on('error', () => {});
-      watchers.push(w);
-    } catch (err) {
+  const watch = watchFiles({
+    files: [options.certFile, options.keyFile, caFile, tokenFile].filter((f) => f !== undefined),
+    ...(options.reloadDelayMs !== undefined ? { delayMs: options.reloadDelayMs } : {}),
+    ...(options.reloadIntervalMs !== undefined ? { intervalMs: options.reloadIntervalMs } : {}),
+    onChange: () => void reload(),
+    onWatchError: (dir, err) =>
       failed(
         SERVE_DIAGNOSTIC_CODES.tlsReload,
         `cannot watch ${dir} for changes (the files are re-read on the interval only): ${messageOf(err)}`,
         err,
         dir,
-      );
-    }
-  }
-  const intervalMs = options.reloadIntervalMs ?? 60_000;
-  const interval = intervalMs > 0 ? setInterval(() => void reload(), intervalMs) : undefined;
-  interval?.unref();
+      ),
+  });
 
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
@@ -569,9 +472,7 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
     reload,
     close(graceMs = 5000): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
-        for (const w of watchers) w.close();
-        if (timer) clearTimeout(timer);
-        if (interval) clearInterval(interval);
+        watch.close();
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         force.unref();
         server.close(() => {

@@ -1,11 +1,12 @@
 /**
  * `palisade admission review <file>`: AdmissionReview requests (or plain objects) → the admission
  * decision, offline, with the engine the webhook uses → AdmissionReview responses on stdout, and
- * the exit code. No domain logic here.
+ * the exit code. `palisade admission serve`: the same engine behind the HTTPS webhook, until
+ * SIGINT or SIGTERM. No domain logic here.
  */
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { InputError, type OptionDef, SCAN_OPTIONS } from '#core';
+import { type Diagnostic, formatLocation, InputError, type OptionDef, SCAN_OPTIONS, UsageError } from '#core';
 import { EXIT } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
@@ -45,7 +46,235 @@ export const ADMISSION_REVIEW_OPTIONS: readonly OptionDef[] = [
   shared('config'),
 ];
 
-export function admissionCommand(io: CliIo): Command {
+export const ADMISSION_SERVE_OPTIONS: readonly OptionDef[] = [
+  {
+    name: 'cert',
+    flag: 'cert',
+    placeholder: '<file>',
+    type: 'string',
+    description: 'PEM serving certificate (chain) for HTTPS (reloaded when it changes).',
+  },
+  {
+    name: 'key',
+    flag: 'key',
+    placeholder: '<file>',
+    type: 'string',
+    description: 'PEM private key of the certificate (reloaded when it changes).',
+  },
+  {
+    name: 'host',
+    flag: 'host',
+    placeholder: '<address>',
+    type: 'string',
+    default: '0.0.0.0',
+    description: 'Address to listen on.',
+  },
+  {
+    name: 'port',
+    flag: 'port',
+    placeholder: '<port>',
+    type: 'string',
+    default: '8443',
+    description: 'Port to listen on (0: any free port).',
+  },
+  {
+    name: 'namespaceLabelsFile',
+    flag: 'namespace-labels-file',
+    placeholder: '<file>',
+    type: 'string',
+    description:
+      'Namespace objects (YAML or JSON, e.g. `oc get namespaces -o yaml`) giving each namespace its labels (reloaded when it changes); without it, every namespace gets the config defaults.',
+  },
+  {
+    name: 'policies',
+    flag: 'policies',
+    placeholder: '<path...>',
+    type: 'list',
+    description:
+      'ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding and parameter files or directories (YAML or JSON), evaluated on /validate beside the checks; one that does not load stops the start.',
+  },
+  {
+    name: 'maxBodySize',
+    flag: 'max-body-size',
+    placeholder: '<size>',
+    type: 'size',
+    default: '3MiB',
+    description: 'Refuse AdmissionReview bodies larger than this with 413 (the API server sends at most 3 MiB).',
+  },
+  {
+    name: 'timeout',
+    flag: 'timeout',
+    placeholder: '<ms>',
+    type: 'string',
+    default: '2000',
+    description:
+      'Time budget of one decision in milliseconds; a decision that takes longer is answered by the failure policy. Keep it below the webhook configuration timeoutSeconds.',
+  },
+  {
+    name: 'maxInFlight',
+    flag: 'max-in-flight',
+    placeholder: '<n>',
+    type: 'string',
+    default: '32',
+    description: 'Reviews read or decided at once; more get 429 (memory stays under n × --max-body-size).',
+  },
+  {
+    name: 'failurePolicy',
+    flag: 'failure-policy',
+    placeholder: '<policy>',
+    type: 'string',
+    choices: ['Fail', 'Ignore'],
+    description:
+      'What /validate answers when a decision overruns the time budget or fails: Fail denies, Ignore allows with a warning (default: config admission.failurePolicy, then Fail).',
+  },
+  shared('config'),
+];
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${flag}: "${text}" is not a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** At most this many request diagnostics are printed; reload failures always are. */
+const SHOWN_DIAGNOSTICS = 100;
+
+export interface AdmissionCommandOptions {
+  /** Stops `admission serve` (default: SIGINT or SIGTERM). */
+  readonly signal?: AbortSignal;
+}
+
+function processSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+function serveCommand(io: CliIo, commandOptions: AdmissionCommandOptions): Command {
+  const serve = new Command('serve')
+    .description(
+      'Serve the admission webhook over HTTPS: POST /validate and /mutate (AdmissionReview admission.k8s.io/v1), GET /healthz, /readyz, /metrics',
+    )
+    .addHelpText(
+      'after',
+      `
+/validate answers with the decision \`admission review\` prints: the checks in the namespace's
+enforce, warn and audit modes, and the --policies. /mutate allows every request unchanged (the
+mutation policies are not built yet). /metrics is in the Prometheus text format.
+
+The API server does not send namespace labels: --namespace-labels-file stands in for them (reading
+Namespaces from the API is not built yet). The certificate, key and that file are reloaded when
+they change; a bad new file keeps the previous one.
+
+Answers: 200 with the AdmissionReview; 400 body not an AdmissionReview; 413 body too large; 415 not
+JSON; 429 too many reviews in flight. The API server applies the webhook configuration's
+failurePolicy to any answer but 200. Runs until SIGINT or SIGTERM, then lets requests in flight
+finish. Exit codes: 0 stopped cleanly; 2 usage, config or input error (including a certificate,
+policy or namespace file that does not load). See docs/admission.md.
+
+Example:
+  palisade admission serve --cert tls.crt --key tls.key --namespace-labels-file namespaces.yaml \\
+    --policies policies/ --config palisade.yaml`,
+    );
+  addTableOptions(serve, ADMISSION_SERVE_OPTIONS);
+  serve.action(async () => {
+    const { values, config, configFile } = await resolveOptions(serve, ADMISSION_SERVE_OPTIONS, io.env, io.cwd);
+    if (typeof values.cert !== 'string' || typeof values.key !== 'string') {
+      throw new UsageError('admission serve needs --cert <file> and --key <file>');
+    }
+    const port = integer('port', values.port as string, 0, 65535);
+    const timeoutMs = integer('timeout', values.timeout as string, 1, 30_000);
+    const maxInFlight = integer('max-in-flight', values.maxInFlight as string, 1, 100_000);
+    const failurePolicy = values.failurePolicy as 'Fail' | 'Ignore' | undefined;
+    const namespaceLabelsFile = values.namespaceLabelsFile as string | undefined;
+    const admission = await import('#admission');
+
+    const policyPaths = Array.isArray(values.policies) ? values.policies.map(String) : [];
+    let policies: Awaited<ReturnType<typeof admission.loadPolicies>>['value'] | undefined;
+    if (policyPaths.length > 0) {
+      const loaded = await admission.loadPolicies(policyPaths);
+      let broken = 0;
+      for (const d of loaded.diagnostics) {
+        io.stderr(`palisade: ${d.level}: ${d.location ? `${formatLocation(d.location)}: ` : ''}${d.message}\n`);
+        if (d.level === 'error') broken++;
+      }
+      // Serving with part of the policies would silently let through what the others refuse.
+      if (broken > 0) throw new UsageError(`--policies: ${broken} error(s) above; not starting the webhook`);
+      policies = loaded.value;
+    }
+
+    let shown = 0;
+    const onDiagnostic = (d: Diagnostic): void => {
+      const always =
+        d.code === admission.ADMISSION_SERVER_DIAGNOSTIC_CODES.tlsReload ||
+        d.code === admission.ADMISSION_SERVER_DIAGNOSTIC_CODES.namespacesReload;
+      if (always || shown++ < SHOWN_DIAGNOSTICS) {
+        io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+      } else if (shown === SHOWN_DIAGNOSTICS + 1) {
+        io.stderr('palisade: more request diagnostics are not shown (see /metrics)\n');
+      }
+    };
+    let server: Awaited<ReturnType<typeof admission.startAdmissionServer>>;
+    try {
+      server = await admission.startAdmissionServer({
+        host: values.host as string,
+        port,
+        certFile: values.cert,
+        keyFile: values.key,
+        context: {
+          ...(config ? { config } : {}),
+          ...(configFile ? { configFile } : {}),
+          ...(policies ? { policies } : {}),
+        },
+        ...(namespaceLabelsFile !== undefined ? { namespaceLabelsFile } : {}),
+        ...(failurePolicy ? { failurePolicy } : {}),
+        maxBodyBytes: values.maxBodySize as number,
+        timeoutMs,
+        maxInFlight,
+        onDiagnostic,
+      });
+    } catch (err) {
+      throw new UsageError(`cannot start the admission webhook: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const host = server.host === '0.0.0.0' || server.host === '::' ? 'localhost' : server.host;
+    io.stderr(
+      `palisade: listening on https://${host.includes(':') ? `[${host}]` : host}:${server.port} (POST /validate, /mutate; GET /healthz, /readyz, /metrics)\n`,
+    );
+    for (const line of server.ready().lines) io.stderr(`palisade: ${line}\n`);
+    if (namespaceLabelsFile === undefined) {
+      io.stderr(
+        'palisade: warning: no --namespace-labels-file: every namespace gets the config defaults (admission.defaults)\n',
+      );
+    }
+
+    const sig = commandOptions.signal ? undefined : processSignal();
+    const signal = (commandOptions.signal ?? sig?.signal) as AbortSignal;
+    try {
+      if (!signal.aborted) {
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      }
+      io.stderr('palisade: stopping: finishing the requests in flight\n');
+    } finally {
+      sig?.dispose();
+      await server.close();
+    }
+    io.stderr('palisade: stopped\n');
+    io.setExitCode(EXIT.ok);
+  });
+  return serve;
+}
+
+export function admissionCommand(io: CliIo, commandOptions: AdmissionCommandOptions = {}): Command {
   const admission = new Command('admission').description(
     'Admission control with the posture checks (enforce, warn and audit modes per namespace, as Pod Security Admission)',
   );
@@ -123,5 +352,6 @@ Examples:
       policiesBroken ? EXIT.usage : decided.some(({ outcome }) => !outcome.allowed) ? EXIT.policy : EXIT.ok,
     );
   });
+  admission.addCommand(serveCommand(io, commandOptions));
   return admission;
 }

@@ -94,6 +94,79 @@ const AdmissionVersion = z
 /** privileged, baseline, restricted, palisade, or a framework id; checked against the frameworks at load. */
 const AdmissionLevel = z.string().min(1);
 
+/** What an admission rule does when it matches: refuse the request, or admit it with a warning. */
+export const AdmissionRuleAction = z.enum(['deny', 'warn']);
+export type AdmissionRuleAction = z.infer<typeof AdmissionRuleAction>;
+
+/** The image gate's rules an exemption can name. */
+export const IMAGE_GATE_RULES = ['registries', 'digests', 'vulnerabilities'] as const;
+export type ImageGateRule = (typeof IMAGE_GATE_RULES)[number];
+
+/** Lets images through the image gate: some CVEs, or whole rules, for some images and namespaces. */
+export const ImageGateExemption = z
+  .strictObject({
+    /** Why it is acceptable. Required. */
+    reason: z.string().min(1, 'an exemption needs a reason'),
+    /** Vulnerability ids or aliases (CVE-…, GHSA-…): only these stop counting. Unset: the rules below. */
+    cves: z.array(z.string().min(1)).min(1).optional(),
+    /** Image globs on registry/repository (`myacr.azurecr.io/legacy/*`) or the full reference. Unset: any. */
+    images: z.array(z.string().min(1)).min(1).optional(),
+    /** Namespace globs. Unset: any namespace. */
+    namespaces: z.array(z.string().min(1)).min(1).optional(),
+    /** Rules the exemption lifts when it names no CVEs (default: all of them). */
+    rules: z.array(z.enum(IMAGE_GATE_RULES)).min(1).optional(),
+    /** Last day (inclusive) the exemption applies, YYYY-MM-DD. */
+    expires: IsoDate.optional(),
+  })
+  .refine((e) => e.cves !== undefined || e.images !== undefined || e.namespaces !== undefined, {
+    message: 'name cves, images or namespaces (an exemption for everything would switch the gate off)',
+  });
+export type ImageGateExemption = z.infer<typeof ImageGateExemption>;
+
+/** The admission image gate: registries, digests and scan results of the images a workload runs. */
+export const ImageGateConfig = z.strictObject({
+  /** Only images from these registry/repository globs; a glob without '/' is a registry host. */
+  registries: z
+    .strictObject({ allow: z.array(z.string().min(1)).min(1), action: AdmissionRuleAction.default('deny') })
+    .optional(),
+  /** Images must be pinned by digest (`image@sha256:…`). */
+  digests: z.strictObject({ action: AdmissionRuleAction.default('deny') }).optional(),
+  /** Vulnerabilities in the latest `palisade image --format json` report of each image. */
+  vulnerabilities: z
+    .strictObject({
+      /** Directory of `palisade image --format json` reports (read recursively, *.json). */
+      results: z.string().min(1),
+      /** Vulnerabilities at or above this severity count (default high). */
+      severity: z.enum(SEVERITIES).default('high'),
+      action: AdmissionRuleAction.default('deny'),
+      /** An image without a report: allow, warn or deny (default warn). */
+      unscanned: z.enum(['allow', 'warn', 'deny']).default('warn'),
+      /** Vulnerabilities without a fixed version do not count. */
+      ignoreUnfixed: z.boolean().default(false),
+    })
+    .optional(),
+  exemptions: z.array(ImageGateExemption).optional(),
+});
+export type ImageGateConfig = z.infer<typeof ImageGateConfig>;
+
+/** Secure defaults added by the mutating webhook. */
+export const MUTATION_DEFAULTS = [
+  'seccompProfile',
+  'allowPrivilegeEscalation',
+  'dropCapabilities',
+  'runAsNonRoot',
+] as const;
+export type MutationDefault = (typeof MUTATION_DEFAULTS)[number];
+
+/** Mutation, for namespaces labelled `palisade.io/mutate: "true"`. */
+export const MutationConfig = z.strictObject({
+  /** Which defaults to add (default: all). */
+  defaults: z.array(z.enum(MUTATION_DEFAULTS)).optional(),
+  /** Images known to run as a non-root user (globs as the image gate's): they get runAsNonRoot. */
+  nonRootImages: z.array(z.string().min(1)).optional(),
+});
+export type MutationConfig = z.infer<typeof MutationConfig>;
+
 /**
  * Admission (issue #5), shaped like Pod Security Admission's AdmissionConfiguration
  * (`defaults` with `<mode>` and `<mode>-version`, `exemptions`), so a PodSecurityConfiguration
@@ -128,6 +201,10 @@ export const AdmissionConfig = z.strictObject({
   honorPodSecurityLabels: z.boolean().optional(),
   /** What enforce does when a request cannot be evaluated: Fail (deny, default) or Ignore (allow). */
   failurePolicy: z.enum(['Fail', 'Ignore']).optional(),
+  /** Registries, digests and vulnerability scan results of the images (the image gate). */
+  imageGate: ImageGateConfig.optional(),
+  /** Secure defaults added to workloads of namespaces that opt in (the mutating webhook). */
+  mutation: MutationConfig.optional(),
 });
 export type AdmissionConfig = z.infer<typeof AdmissionConfig>;
 

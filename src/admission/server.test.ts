@@ -1,0 +1,665 @@
+/**
+ * The admission webhook over real HTTPS on 127.0.0.1, with a CA and serving certificates made by
+ * openssl for each run, the AdmissionReviews of test/fixtures/admission and a namespace labels file
+ * written by the test. Skipped (with a message) when openssl is not installed.
+ */
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { TLSSocket } from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from '#core';
+import { makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
+import type { AdmissionReviewResponse } from './review.ts';
+import {
+  ADMISSION_LATENCY_BUCKETS,
+  type AdmissionServer,
+  type AdmissionServerOptions,
+  startAdmissionServer,
+} from './server.ts';
+import { loadPolicies } from './vap/index.ts';
+
+const FIX = fileURLToPath(new URL('../../test/fixtures/admission/', import.meta.url));
+const JSON_TYPE = 'application/json';
+
+interface Reply {
+  status: number;
+  body: string;
+  type: string;
+  fingerprint: string;
+}
+
+interface SendInit {
+  method?: string;
+  path?: string;
+  body?: Buffer | string;
+  type?: string;
+  chunked?: boolean;
+}
+
+function send(port: number, ca: Buffer, init: SendInit): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const body = init.body === undefined ? undefined : Buffer.from(init.body);
+    const headers: Record<string, string> = {};
+    if (init.type !== undefined) headers['content-type'] = init.type;
+    if (body && !init.chunked) headers['content-length'] = String(body.length);
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: init.method ?? 'POST',
+        path: init.path ?? '/validate',
+        ca,
+        headers,
+        agent: false,
+      },
+      (res) => {
+        const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            type: String(res.headers['content-type'] ?? ''),
+            fingerprint,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (body && init.chunked) {
+      for (let i = 0; i < body.length; i += 4096) req.write(body.subarray(i, i + 4096));
+      req.end();
+    } else {
+      req.end(body);
+    }
+  });
+}
+
+interface Review {
+  apiVersion: string;
+  kind: string;
+  request: Record<string, unknown> & { uid: string; namespace?: string };
+}
+
+const review = (file: string): Review => JSON.parse(readFileSync(join(FIX, file), 'utf8')) as Review;
+/** The same review in another namespace, with another uid. */
+function inNamespace(r: Review, namespace: string, uid: string): Review {
+  const object = r.request.object as { metadata: Record<string, unknown> };
+  return {
+    ...r,
+    request: {
+      ...r.request,
+      uid,
+      namespace,
+      object: { ...object, metadata: { ...object.metadata, namespace } },
+    },
+  };
+}
+
+async function post(port: number, ca: Buffer, body: unknown, path = '/validate'): Promise<AdmissionReviewResponse> {
+  const reply = await send(port, ca, { path, body: JSON.stringify(body), type: JSON_TYPE });
+  assert.equal(reply.status, 200, reply.body);
+  assert.equal(reply.type, 'application/json');
+  const parsed = JSON.parse(reply.body) as AdmissionReviewResponse;
+  assert.equal(parsed.apiVersion, 'admission.k8s.io/v1');
+  assert.equal(parsed.kind, 'AdmissionReview');
+  return parsed;
+}
+
+/** Samples of a Prometheus text exposition: `name{labels}` → value; also checks the line grammar. */
+function parseMetrics(text: string): { samples: Map<string, number>; types: Map<string, string> } {
+  const samples = new Map<string, number>();
+  const types = new Map<string, string>();
+  assert.ok(text.endsWith('\n'), 'the exposition ends with a line feed');
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
+    if (type) {
+      types.set(type[1] as string, type[2] as string);
+      continue;
+    }
+    if (line.startsWith('# HELP ')) continue;
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})?) (\S+)$/.exec(
+      line,
+    );
+    assert.ok(sample, `not a sample line: ${line}`);
+    const value = sample[2] === '+Inf' ? Number.POSITIVE_INFINITY : Number(sample[2]);
+    assert.ok(!Number.isNaN(value), `not a number: ${line}`);
+    samples.set(sample[1] as string, value);
+  }
+  return { samples, types };
+}
+
+const NAMESPACES = `# as oc get namespaces -o yaml prints them
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Namespace
+    metadata:
+      name: shop
+      labels:
+        palisade.io/enforce: baseline
+        palisade.io/warn: restricted
+        palisade.io/audit: restricted
+  - apiVersion: v1
+    kind: Namespace
+    metadata:
+      name: dev
+      labels: { palisade.io/warn: baseline }
+  - apiVersion: v1
+    kind: Namespace
+    metadata:
+      name: audited
+      labels: { palisade.io/audit: baseline }
+  - apiVersion: v1
+    kind: Namespace
+    metadata: { name: team-a }
+`;
+
+describe('admission webhook over HTTPS', { skip: OPENSSL_SKIP }, () => {
+  let dir = '';
+  let ca: Buffer;
+  let namespacesFile = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-admission-serve-'));
+    makeServingCerts(dir, ['leaf-1', 'leaf-2']);
+    ca = readFileSync(join(dir, 'ca.crt'));
+    copyFileSync(join(dir, 'leaf-1.crt'), join(dir, 'tls.crt'));
+    copyFileSync(join(dir, 'leaf-1.key'), join(dir, 'tls.key'));
+    namespacesFile = join(dir, 'namespaces.yaml');
+    writeFileSync(namespacesFile, NAMESPACES);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const listen = (options: Partial<AdmissionServerOptions> = {}): Promise<AdmissionServer> =>
+    startAdmissionServer({
+      certFile: join(dir, 'tls.crt'),
+      keyFile: join(dir, 'tls.key'),
+      namespaceLabelsFile: namespacesFile,
+      host: '127.0.0.1',
+      port: 0,
+      reloadIntervalMs: 0,
+      ...options,
+    });
+
+  it('denies in enforce with 403 and a message, warns and audits, with the request uid', async () => {
+    const server = await listen();
+    try {
+      const deployment = review('reviews/create-deployment.json');
+      const denied = await post(server.port, ca, deployment);
+      assert.equal(denied.response.uid, deployment.request.uid);
+      assert.equal(denied.response.allowed, false);
+      assert.equal(denied.response.status?.code, 403);
+      assert.equal(denied.response.status?.reason, 'Forbidden');
+      assert.match(
+        denied.response.status?.message ?? '',
+        /^deployments\.apps "web" is forbidden: violates Palisade policy "baseline:latest": PAL-K8S-0002 privileged \(container "web"/,
+      );
+      assert.ok(denied.response.warnings?.some((w) => /restricted:latest.*PAL-K8S-0014/.test(w)));
+      assert.equal(denied.response.auditAnnotations?.['enforce-policy'], 'baseline:latest');
+      assert.equal(denied.response.patch, undefined, 'a validating answer never carries a patch');
+
+      // dev only warns: allowed, with the failed checks as warnings.
+      const warned = await post(server.port, ca, inNamespace(deployment, 'dev', 'uid-dev'));
+      assert.equal(warned.response.uid, 'uid-dev');
+      assert.equal(warned.response.allowed, true);
+      assert.equal(warned.response.status, undefined);
+      assert.ok(
+        warned.response.warnings?.some((w) => /would violate Palisade policy "baseline:latest": PAL-K8S-0002/.test(w)),
+      );
+
+      // audited only audits: allowed, no warnings, the audit annotation.
+      const audited = await post(server.port, ca, inNamespace(deployment, 'audited', 'uid-audit'));
+      assert.equal(audited.response.allowed, true);
+      assert.equal(audited.response.warnings, undefined);
+      assert.match(audited.response.auditAnnotations?.['audit-violations'] ?? '', /baseline:latest.*PAL-K8S-0002/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers create (dry-run), update, delete and subresource reviews as the engine decides', async () => {
+    const server = await listen();
+    try {
+      const dry = review('reviews/create-pod-restricted.json');
+      assert.equal(dry.request.dryRun, true);
+      const dryAnswer = await post(server.port, ca, dry);
+      assert.deepEqual(dryAnswer.response, {
+        uid: dry.request.uid,
+        allowed: true,
+        auditAnnotations: { 'enforce-policy': 'baseline:latest' },
+      });
+      for (const file of ['delete-pod.json', 'update-deployment-status.json', 'update-deployment-scale.json']) {
+        const r = review(`reviews/${file}`);
+        const answer = await post(server.port, ca, r);
+        assert.deepEqual(answer.response, { uid: r.request.uid, allowed: true }, file);
+      }
+      const ephemeral = review('reviews/update-pod-ephemeralcontainers.json');
+      const debug = await post(server.port, ca, ephemeral);
+      assert.equal(debug.response.allowed, false);
+      assert.match(
+        debug.response.status?.message ?? '',
+        /container "debugger-x7k2p" must not set securityContext\.privileged/,
+      );
+      // A malformed object inside a well-formed review: 200 with the engine's refusal (failure policy Fail).
+      const malformed = await post(server.port, ca, review('reviews/create-cronjob-malformed.json'));
+      assert.equal(malformed.response.allowed, false);
+      assert.equal(malformed.response.status?.code, 400);
+    } finally {
+      await server.close();
+    }
+    const metrics = parseMetrics(server.metrics()).samples;
+    assert.equal(metrics.get('palisade_admission_requests_total{path="/validate",code="200"}'), 6);
+    assert.equal(metrics.get('palisade_admission_decisions_total{webhook="validate",result="denied"}'), 2);
+    assert.equal(metrics.get('palisade_admission_decisions_total{webhook="validate",result="allowed"}'), 4);
+  });
+
+  it('denies with a ValidatingAdmissionPolicy loaded with the context', async () => {
+    const loaded = await loadPolicies([join(FIX, 'vap/policies')]);
+    assert.deepEqual(loaded.diagnostics, []);
+    const server = await listen({ context: { policies: loaded.value } });
+    try {
+      const privileged = review('vap/requests/create-pod-privileged.json');
+      const denied = await post(server.port, ca, privileged);
+      assert.equal(denied.response.uid, privileged.request.uid);
+      assert.equal(denied.response.allowed, false);
+      assert.match(
+        denied.response.status?.message ?? '',
+        /ValidatingAdmissionPolicy 'deny-privileged\.palisade\.io' with binding 'deny-privileged' denied request: privileged containers are not allowed/,
+      );
+      const exec = await post(server.port, ca, review('vap/requests/exec-pod-shell.json'));
+      assert.equal(exec.response.allowed, false, 'a CONNECT pods/exec subresource is judged by the policies');
+      const ready = await send(server.port, ca, { method: 'GET', path: '/readyz' });
+      assert.equal(ready.status, 200);
+      assert.match(ready.body, /policies: ok \(\d+ ValidatingAdmissionPolicies, \d+ bindings\)/);
+    } finally {
+      await server.close();
+    }
+    const metrics = parseMetrics(server.metrics()).samples;
+    assert.equal(metrics.get('palisade_admission_mode_violations_total{mode="policy-deny"}'), 2);
+  });
+
+  it('serves /healthz, /readyz and /metrics whose counters and histogram move', async () => {
+    const server = await listen();
+    try {
+      const health = await send(server.port, ca, { method: 'GET', path: '/healthz' });
+      assert.deepEqual([health.status, health.body], [200, 'ok\n']);
+      const ready = await send(server.port, ca, { method: 'GET', path: '/readyz' });
+      assert.equal(ready.status, 200, ready.body);
+      assert.match(ready.body, /^ok\ncertificate: ok \(.*tls\.crt, loaded .*, expires .*\)\n/);
+      assert.match(ready.body, /policies: ok \(none configured\)/);
+      assert.match(ready.body, /namespaces: ok \(4 from .*namespaces\.yaml/);
+
+      const before = await send(server.port, ca, { method: 'GET', path: '/metrics' });
+      assert.equal(before.status, 200);
+      assert.equal(before.type, 'text/plain; version=0.0.4; charset=utf-8');
+      const first = parseMetrics(before.body);
+      assert.equal(first.types.get('palisade_admission_requests_total'), 'counter');
+      assert.equal(first.types.get('palisade_admission_request_duration_seconds'), 'histogram');
+      assert.equal(first.types.get('palisade_admission_in_flight'), 'gauge');
+      const bucket = (le: string): string =>
+        `palisade_admission_request_duration_seconds_bucket{path="/validate",le="${le}"}`;
+      assert.equal(first.samples.get(bucket('+Inf')), 0);
+      assert.equal(first.samples.get('palisade_admission_requests_total{path="/validate",code="200"}'), 0);
+      assert.ok(
+        (first.samples.get('palisade_admission_certificate_expiry_timestamp_seconds') ?? 0) > Date.now() / 1000,
+      );
+
+      const deployment = review('reviews/create-deployment.json');
+      await post(server.port, ca, deployment);
+      await post(server.port, ca, inNamespace(deployment, 'dev', 'u2'));
+      await post(server.port, ca, review('reviews/delete-pod.json'));
+      await post(server.port, ca, review('reviews/delete-pod.json'), '/mutate');
+      await send(server.port, ca, { body: '{', type: JSON_TYPE });
+
+      const after = parseMetrics((await send(server.port, ca, { method: 'GET', path: '/metrics' })).body).samples;
+      assert.equal(after.get('palisade_admission_requests_total{path="/validate",code="200"}'), 3);
+      assert.equal(after.get('palisade_admission_requests_total{path="/validate",code="400"}'), 1);
+      assert.equal(after.get('palisade_admission_requests_total{path="/mutate",code="200"}'), 1);
+      assert.equal(after.get('palisade_admission_requests_total{path="/metrics",code="200"}'), 1);
+      assert.equal(after.get('palisade_admission_requests_total{path="/healthz",code="200"}'), 1);
+      assert.equal(after.get('palisade_admission_decisions_total{webhook="validate",result="denied"}'), 1);
+      assert.equal(after.get('palisade_admission_decisions_total{webhook="validate",result="warned"}'), 1);
+      assert.equal(after.get('palisade_admission_decisions_total{webhook="validate",result="allowed"}'), 1);
+      assert.equal(after.get('palisade_admission_decisions_total{webhook="mutate",result="allowed"}'), 1);
+      assert.equal(after.get('palisade_admission_mode_violations_total{mode="enforce"}'), 1);
+      assert.equal(after.get('palisade_admission_mode_violations_total{mode="warn"}'), 2);
+      assert.equal(after.get('palisade_admission_bad_requests_total'), 1);
+      // The histogram: cumulative buckets 0.5 ms .. 1 s, +Inf = count = answered reviews.
+      assert.equal(after.get(bucket('+Inf')), 3);
+      assert.equal(after.get('palisade_admission_request_duration_seconds_count{path="/validate"}'), 3);
+      assert.ok((after.get('palisade_admission_request_duration_seconds_sum{path="/validate"}') ?? 0) > 0);
+      let previous = 0;
+      for (const le of ADMISSION_LATENCY_BUCKETS) {
+        const n = after.get(bucket(String(le)));
+        assert.ok(n !== undefined && n >= previous && n <= 3, `bucket le=${le}: ${n}`);
+        previous = n;
+      }
+      assert.equal(after.get(bucket('0.0005')) !== undefined && after.get(bucket('1')) !== undefined, true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 400, 404, 405, 413 and 415, counting them, and never reaches the decision', async () => {
+    const diagnostics: Diagnostic[] = [];
+    let decided = 0;
+    const server = await listen({
+      maxBodyBytes: 4096,
+      validate: () => {
+        decided++;
+        return { allowed: true, warnings: [], auditAnnotations: {} };
+      },
+      onDiagnostic: (d) => diagnostics.push(d),
+    });
+    try {
+      const { port } = server;
+      const notJson = await send(port, ca, {
+        body: '{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionRev',
+        type: JSON_TYPE,
+      });
+      assert.equal(notJson.status, 400);
+      assert.match(notJson.body, /^body is not valid JSON/);
+      assert.doesNotMatch(notJson.body, /AdmissionRev/, 'the message does not quote the body');
+      const wrongVersion = await send(port, ca, {
+        body: JSON.stringify({ ...review('reviews/delete-pod.json'), apiVersion: 'admission.k8s.io/v1beta1' }),
+        type: JSON_TYPE,
+      });
+      assert.equal(wrongVersion.status, 400);
+      assert.match(wrongVersion.body, /not an admission\.k8s\.io\/v1 AdmissionReview request: apiVersion/);
+      const noUid = review('reviews/delete-pod.json');
+      noUid.request.uid = '';
+      const missing = await send(port, ca, { path: '/mutate', body: JSON.stringify(noUid), type: JSON_TYPE });
+      assert.equal(missing.status, 400);
+      assert.match(missing.body, /request\.uid/);
+
+      const big = JSON.stringify(review('reviews/create-deployment.json')).padEnd(5000, ' ');
+      const declared = await send(port, ca, { body: big, type: JSON_TYPE });
+      assert.equal(declared.status, 413);
+      assert.match(declared.body, /larger than the limit of 4096 bytes/);
+      const streamed = await send(port, ca, { body: big, type: JSON_TYPE, chunked: true }).catch((e: Error) => e);
+      // 413 and the connection dropped: the client sees the answer, or at worst a reset.
+      if (!(streamed instanceof Error)) assert.equal(streamed.status, 413);
+
+      const plain = await send(port, ca, {
+        body: JSON.stringify(review('reviews/delete-pod.json')),
+        type: 'text/plain',
+      });
+      assert.equal(plain.status, 415);
+      assert.equal((await send(port, ca, { body: '{}' })).status, 415, 'no content type');
+      assert.equal((await send(port, ca, { method: 'GET' })).status, 405);
+      assert.equal(
+        (await send(port, ca, { method: 'POST', path: '/healthz', body: '{}', type: JSON_TYPE })).status,
+        405,
+      );
+      assert.equal((await send(port, ca, { path: '/audit', body: '{}', type: JSON_TYPE })).status, 404);
+      // Still serving after all that.
+      assert.equal((await send(port, ca, { method: 'GET', path: '/healthz' })).status, 200);
+    } finally {
+      await server.close();
+    }
+    assert.equal(decided, 0);
+    const m = parseMetrics(server.metrics()).samples;
+    assert.equal(m.get('palisade_admission_bad_requests_total'), 3);
+    assert.equal(m.get('palisade_admission_body_too_large_total'), 2);
+    assert.equal(m.get('palisade_admission_requests_total{path="/validate",code="415"}'), 2);
+    assert.equal(m.get('palisade_admission_requests_total{path="other",code="404"}'), 1);
+    assert.equal(diagnostics.filter((d) => d.code === 'admission.webhook.bad-request').length, 3);
+    assert.equal(diagnostics.filter((d) => d.code === 'admission.webhook.oversized-body').length, 2);
+  });
+
+  it('answers by the failure policy when the decision overruns its time budget or throws', async () => {
+    const slow = (ms: number) => () =>
+      new Promise<{ allowed: boolean; warnings: string[]; auditAnnotations: Record<string, string> }>((resolve) =>
+        setTimeout(() => resolve({ allowed: true, warnings: [], auditAnnotations: {} }), ms),
+      );
+    const deployment = review('reviews/create-deployment.json');
+    const diagnostics: Diagnostic[] = [];
+    const closed = await listen({ timeoutMs: 50, validate: slow(1000), onDiagnostic: (d) => diagnostics.push(d) });
+    try {
+      const started = Date.now();
+      const answer = await post(closed.port, ca, deployment);
+      assert.ok(Date.now() - started < 900, 'answered at the budget, not when the decision ended');
+      assert.equal(answer.response.uid, deployment.request.uid);
+      assert.equal(answer.response.allowed, false);
+      assert.equal(answer.response.status?.code, 504);
+      assert.equal(answer.response.status?.reason, 'Timeout');
+      assert.match(
+        answer.response.status?.message ?? '',
+        /deployments\.apps "web" is forbidden: Palisade cannot evaluate it \(failure policy Fail\): no decision within the time budget of 50 ms/,
+      );
+      assert.match(answer.response.auditAnnotations?.error ?? '', /time budget/);
+    } finally {
+      await closed.close();
+    }
+    assert.ok(diagnostics.some((d) => d.code === 'admission.webhook.timeout'));
+    assert.equal(
+      parseMetrics(closed.metrics()).samples.get(
+        'palisade_admission_failure_policy_total{webhook="validate",reason="timeout",policy="Fail"}',
+      ),
+      1,
+    );
+
+    // A synchronous decision cannot be interrupted, but its late answer is replaced all the same.
+    const busyWait = (): { allowed: boolean; warnings: string[]; auditAnnotations: Record<string, string> } => {
+      const end = performance.now() + 80;
+      while (performance.now() < end) {
+        // spin
+      }
+      return { allowed: true, warnings: [], auditAnnotations: {} };
+    };
+    const open = await listen({ timeoutMs: 20, validate: busyWait, failurePolicy: 'Ignore' });
+    try {
+      const answer = await post(open.port, ca, deployment);
+      assert.equal(answer.response.allowed, true);
+      assert.match(
+        answer.response.warnings?.[0] ?? '',
+        /Palisade could not evaluate deployments\.apps "web": no decision within/,
+      );
+    } finally {
+      await open.close();
+    }
+
+    const failing = await listen({
+      validate: () => {
+        throw new Error('engine exploded');
+      },
+    });
+    try {
+      const answer = await post(failing.port, ca, deployment);
+      assert.equal(answer.response.allowed, false);
+      assert.equal(answer.response.status?.code, 500);
+      assert.match(answer.response.status?.message ?? '', /internal error: engine exploded/);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('/mutate allows unchanged without a hook, patches with one, and fails open', async () => {
+    const pod = review('reviews/create-pod-restricted.json');
+    const plain = await listen();
+    try {
+      const answer = await post(plain.port, ca, pod, '/mutate');
+      assert.deepEqual(answer.response, { uid: pod.request.uid, allowed: true });
+    } finally {
+      await plain.close();
+    }
+    const patch = [{ op: 'add' as const, path: '/metadata/labels/mutated', value: 'yes' }];
+    const seen: string[] = [];
+    const patching = await listen({
+      mutate: (request, { namespaceLabels }) => {
+        seen.push(`${request.uid} ${namespaceLabels?.['palisade.io/enforce']}`);
+        return patch;
+      },
+    });
+    try {
+      const answer = await post(patching.port, ca, pod, '/mutate');
+      assert.equal(answer.response.allowed, true);
+      assert.equal(answer.response.patchType, 'JSONPatch');
+      assert.deepEqual(JSON.parse(Buffer.from(answer.response.patch ?? '', 'base64').toString('utf8')), patch);
+      assert.equal(answer.response.auditAnnotations?.mutated, 'add /metadata/labels/mutated');
+      assert.deepEqual(seen, [`${pod.request.uid} baseline`], 'the hook gets the namespace labels of the file');
+      // The hook is only for /mutate: /validate never patches.
+      const validated = await post(patching.port, ca, pod);
+      assert.equal(validated.response.patch, undefined);
+      assert.equal(seen.length, 1);
+    } finally {
+      await patching.close();
+    }
+    // The object form (mutate.ts' MutationResult): its annotations replace the summary.
+    const annotated = await listen({
+      mutate: () => ({ patch, annotations: { mutations: 'added a label' }, warnings: ['mutated'] }),
+    });
+    try {
+      const answer = await post(annotated.port, ca, pod, '/mutate');
+      assert.deepEqual(answer.response.auditAnnotations, { mutations: 'added a label' });
+      assert.deepEqual(answer.response.warnings, ['mutated']);
+      assert.equal(answer.response.patchType, 'JSONPatch');
+    } finally {
+      await annotated.close();
+    }
+    const broken = await listen({
+      failurePolicy: 'Fail',
+      mutate: () => {
+        throw new Error('cannot read the image');
+      },
+    });
+    try {
+      const answer = await post(broken.port, ca, pod, '/mutate');
+      assert.equal(answer.response.allowed, true, 'mutation fails open whatever the failure policy');
+      assert.equal(answer.response.patch, undefined);
+      assert.match(
+        answer.response.warnings?.[0] ?? '',
+        /could not add secure defaults to pods "restricted-pod"|could not add secure defaults to pods/,
+      );
+      assert.match(answer.response.auditAnnotations?.error ?? '', /cannot read the image/);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('refuses reviews beyond maxInFlight with 429', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const server = await listen({
+      maxInFlight: 1,
+      validate: async () => {
+        await gate;
+        return { allowed: true, warnings: [], auditAnnotations: {} };
+      },
+    });
+    try {
+      const body = JSON.stringify(review('reviews/delete-pod.json'));
+      const first = send(server.port, ca, { body, type: JSON_TYPE });
+      // Wait until the first review holds the only slot.
+      for (let i = 0; i < 100 && !server.metrics().includes('palisade_admission_in_flight 1'); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const second = await send(server.port, ca, { body, type: JSON_TYPE });
+      assert.equal(second.status, 429);
+      release();
+      assert.equal((await first).status, 200);
+      const third = await send(server.port, ca, { body, type: JSON_TYPE });
+      assert.equal(third.status, 200, 'the slot is free again');
+    } finally {
+      release();
+      await server.close();
+    }
+    assert.equal(parseMetrics(server.metrics()).samples.get('palisade_admission_busy_total'), 1);
+  });
+
+  it('reloads the certificate and the namespace labels when the files change, keeping good ones over bad', async () => {
+    const fp = (name: string): string => new X509Certificate(readFileSync(join(dir, name))).fingerprint256;
+    const diagnostics: Diagnostic[] = [];
+    const server = await listen({ reloadDelayMs: 50, onDiagnostic: (d) => diagnostics.push(d) });
+    const deployment = review('reviews/create-deployment.json');
+    try {
+      assert.equal((await send(server.port, ca, { method: 'GET', path: '/healthz' })).fingerprint, fp('leaf-1.crt'));
+      // Key first, then certificate: in between the pair does not match and must not be installed.
+      copyFileSync(join(dir, 'leaf-2.key'), join(dir, 'tls.key'));
+      copyFileSync(join(dir, 'leaf-2.crt'), join(dir, 'tls.crt'));
+      let now = '';
+      for (let i = 0; i < 60 && now !== fp('leaf-2.crt'); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        now = (await send(server.port, ca, { method: 'GET', path: '/healthz' })).fingerprint;
+      }
+      assert.equal(now, fp('leaf-2.crt'));
+
+      // A broken certificate keeps leaf-2.
+      writeFileSync(join(dir, 'tls.crt'), '-----BEGIN CERTIFICATE-----\ntruncated');
+      assert.equal(await server.reload(), false);
+      assert.equal((await send(server.port, ca, { method: 'GET', path: '/healthz' })).fingerprint, fp('leaf-2.crt'));
+      assert.ok(
+        diagnostics.some((d) => d.code === 'admission.webhook.tls-reload-failed' && /tls\.crt/.test(d.message)),
+      );
+
+      // shop stops enforcing: the same Deployment is allowed once the file is reloaded.
+      assert.equal((await post(server.port, ca, deployment)).response.allowed, false);
+      writeFileSync(
+        namespacesFile,
+        NAMESPACES.replace('palisade.io/enforce: baseline', 'palisade.io/enforce: privileged'),
+      );
+      let allowed = false;
+      for (let i = 0; i < 60 && !allowed; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        allowed = (await post(server.port, ca, deployment)).response.allowed;
+      }
+      assert.equal(allowed, true);
+      // A broken namespace file keeps the labels loaded last.
+      writeFileSync(namespacesFile, 'apiVersion: v1\nkind: Namespace\nmetadata: {}\n');
+      assert.equal(await server.reload(), false);
+      assert.ok(
+        diagnostics.some(
+          (d) =>
+            d.code === 'admission.webhook.namespaces-reload-failed' &&
+            /namespaces\.yaml.*not a v1 Namespace: metadata\.name/.test(d.message),
+        ),
+      );
+      assert.equal((await post(server.port, ca, deployment)).response.allowed, true);
+    } finally {
+      await server.close();
+      copyFileSync(join(dir, 'leaf-1.crt'), join(dir, 'tls.crt'));
+      copyFileSync(join(dir, 'leaf-1.key'), join(dir, 'tls.key'));
+      writeFileSync(namespacesFile, NAMESPACES);
+    }
+    const m = parseMetrics(server.metrics()).samples;
+    assert.ok((m.get('palisade_admission_reloads_total{file="tls",result="ok"}') ?? 0) >= 1);
+    assert.ok((m.get('palisade_admission_reloads_total{file="tls",result="error"}') ?? 0) >= 1);
+    assert.ok((m.get('palisade_admission_reloads_total{file="namespaces",result="ok"}') ?? 0) >= 1);
+  });
+
+  it('fails readiness while closing, and refuses to start on bad files', async () => {
+    const server = await listen();
+    assert.equal(server.ready().ready, true);
+    const closing = server.close();
+    assert.equal(server.ready().ready, false);
+    assert.ok(server.ready().lines.includes('server: shutting down'));
+    await closing;
+
+    await assert.rejects(
+      listen({ certFile: join(dir, 'missing.crt') }),
+      /missing\.crt: cannot read the TLS certificate/,
+    );
+    await assert.rejects(
+      listen({ certFile: join(dir, 'leaf-2.crt') }),
+      /leaf-2\.crt: the TLS certificate does not load with the key .*tls\.key/,
+    );
+    const bad = join(dir, 'bad-namespaces.yaml');
+    writeFileSync(bad, 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n');
+    await assert.rejects(listen({ namespaceLabelsFile: bad }), /bad-namespaces\.yaml:1.*not a v1 Namespace: kind/);
+    await assert.rejects(
+      listen({ context: { config: { admission: { defaults: { enforce: 'nonsense' } } } } }),
+      /admission\.defaults\.enforce: unknown level "nonsense"/,
+    );
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * `palisade admission serve` end to end: real HTTPS on 127.0.0.1 with an openssl-made CA,
+ * AdmissionReviews from test/fixtures/admission posted as the API server would, namespace labels
+ * from a file, ValidatingAdmissionPolicies from --policies, stopped by an abort signal as by
+ * SIGTERM. Skipped when openssl is not installed.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import type { AdmissionReviewResponse } from '#admission';
+import { captureIo } from '#test/helpers/cli.ts';
+import { makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
+import { run } from '../main.ts';
+import { admissionCommand } from './admission.ts';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const FIX = join(ROOT, 'test/fixtures/admission');
+
+function call(port: number, ca: Buffer, method: string, path: string, body?: string): Promise<[number, string]> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        ca,
+        agent: false,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve([res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')]));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function waitFor(pred: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(pred(), `timed out waiting for ${what}`);
+}
+
+describe('palisade admission serve', { skip: OPENSSL_SKIP }, () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-cli-admission-'));
+    makeServingCerts(dir, ['tls']);
+    writeFileSync(
+      join(dir, 'namespaces.json'),
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'NamespaceList',
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: 'shop', labels: { 'palisade.io/enforce': 'baseline' } },
+          },
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+        ],
+      }),
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves /validate, /mutate, /readyz and /metrics until stopped, then exits 0', async () => {
+    const cap = captureIo();
+    const controller = new AbortController();
+    const program = new Command('palisade').exitOverride();
+    program.addCommand(admissionCommand(cap.io, { signal: controller.signal }).exitOverride());
+    const done = program.parseAsync(
+      ['admission', 'serve', '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key')].concat([
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--namespace-labels-file',
+        join(dir, 'namespaces.json'),
+        '--policies',
+        join(FIX, 'vap/policies'),
+      ]),
+      { from: 'user' },
+    );
+    const ca = readFileSync(join(dir, 'ca.crt'));
+    try {
+      await waitFor(
+        () => /listening on https:\/\/127\.0\.0\.1:\d+ /.test(cap.err()),
+        `the listening line; ${cap.err()}`,
+      );
+      const port = Number(/127\.0\.0\.1:(\d+)/.exec(cap.err())?.[1]);
+
+      const deployment = readFileSync(join(FIX, 'reviews/create-deployment.json'), 'utf8');
+      const [status, body] = await call(port, ca, 'POST', '/validate', deployment);
+      assert.equal(status, 200, body);
+      const denied = JSON.parse(body) as AdmissionReviewResponse;
+      assert.equal(denied.response.uid, '705ab4f5-6393-11e8-b7cc-42010a800002');
+      assert.equal(denied.response.allowed, false);
+      assert.match(denied.response.status?.message ?? '', /violates Palisade policy "baseline:latest": PAL-K8S-0002/);
+
+      const privileged = readFileSync(join(FIX, 'vap/requests/create-pod-privileged.json'), 'utf8');
+      const [, vap] = await call(port, ca, 'POST', '/validate', privileged);
+      assert.match(
+        (JSON.parse(vap) as AdmissionReviewResponse).response.status?.message ?? '',
+        /ValidatingAdmissionPolicy 'deny-privileged\.palisade\.io'/,
+      );
+
+      const [mutateStatus, mutated] = await call(port, ca, 'POST', '/mutate', deployment);
+      assert.equal(mutateStatus, 200);
+      assert.deepEqual((JSON.parse(mutated) as AdmissionReviewResponse).response, {
+        uid: '705ab4f5-6393-11e8-b7cc-42010a800002',
+        allowed: true,
+      });
+
+      assert.equal((await call(port, ca, 'POST', '/validate', '{"kind":'))[0], 400);
+      const [readyStatus, ready] = await call(port, ca, 'GET', '/readyz');
+      assert.equal(readyStatus, 200);
+      assert.match(ready, /namespaces: ok \(2 from .*namespaces\.json/);
+      const [, metrics] = await call(port, ca, 'GET', '/metrics');
+      assert.match(metrics, /^palisade_admission_decisions_total\{webhook="validate",result="denied"\} 2$/m);
+      assert.match(metrics, /^palisade_admission_bad_requests_total 1$/m);
+    } finally {
+      controller.abort();
+      await done;
+    }
+    assert.match(cap.err(), /palisade: certificate: ok \(/);
+    assert.match(cap.err(), /palisade: policies: ok \(\d+ ValidatingAdmissionPolicies/);
+    assert.match(cap.err(), /error: <admission request \d+ from 127\.0\.0\.1>: body is not valid JSON/);
+    assert.match(cap.err(), /stopping: finishing the requests in flight\npalisade: stopped\n$/);
+    assert.doesNotMatch(cap.err(), /no --namespace-labels-file/);
+    assert.equal(cap.out(), '', 'nothing on stdout');
+    assert.equal(cap.code(), 0, cap.err());
+  });
+
+  it('is a usage error without --cert/--key, with a bad port or timeout, or with files that do not load', async () => {
+    const certArgs = ['--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--host', '127.0.0.1'];
+    const a = captureIo();
+    assert.equal(await run(['admission', 'serve', '--port', '0'], a.io), 2);
+    assert.match(a.err(), /admission serve needs --cert <file> and --key <file>/);
+    const b = captureIo();
+    assert.equal(await run(['admission', 'serve', ...certArgs, '--port', '70000'], b.io), 2);
+    assert.match(b.err(), /--port: "70000" is not a whole number/);
+    const c = captureIo();
+    assert.equal(await run(['admission', 'serve', ...certArgs, '--port', '0', '--timeout', 'soon'], c.io), 2);
+    assert.match(c.err(), /--timeout: "soon"/);
+    const d = captureIo();
+    assert.equal(
+      await run(['admission', 'serve', '--cert', join(dir, 'missing.crt'), '--key', 'x', '--port', '0'], d.io),
+      2,
+    );
+    assert.match(d.err(), /cannot start the admission webhook: .*missing\.crt: cannot read the TLS certificate/);
+    const e = captureIo();
+    writeFileSync(join(dir, 'not-namespaces.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\n');
+    const badLabels = ['--namespace-labels-file', join(dir, 'not-namespaces.yaml')];
+    assert.equal(await run(['admission', 'serve', ...certArgs, '--port', '0', ...badLabels], e.io), 2);
+    assert.match(e.err(), /not-namespaces\.yaml:1.*not a v1 Namespace: kind/);
+    const f = captureIo();
+    const broken = ['--policies', join(FIX, 'vap/broken')];
+    assert.equal(await run(['admission', 'serve', ...certArgs, '--port', '0', ...broken], f.io), 2);
+    assert.match(f.err(), /--policies: \d+ error\(s\) above; not starting the webhook/);
+  });
+});
