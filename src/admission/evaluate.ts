@@ -42,6 +42,7 @@ import {
   resolveScan,
   selectChecks,
 } from '#posture';
+import type { ImageGate, ImageGateResult } from './image-gate.ts';
 import {
   type DefaultPolicy,
   defaultPolicy,
@@ -79,6 +80,12 @@ export interface AdmissionContext {
    * exemptions, as the API server's ValidatingAdmissionPolicy plugin does.
    */
   readonly policies?: PolicySet;
+  /**
+   * The image gate (image-gate.ts: registries, digests, vulnerabilities). It judges the requests
+   * the checks evaluate, and is skipped for exempt namespaces, users, groups and runtime classes
+   * like the checks.
+   */
+  readonly imageGate?: ImageGate;
 }
 
 /** One check that failed in one mode. */
@@ -118,6 +125,42 @@ export interface AdmissionOutcome extends AdmissionDecision {
   readonly detail: AdmissionDetail;
   /** What the ValidatingAdmissionPolicies decided, when the context has any. */
   readonly policies?: PolicyEvaluation;
+  /** What the image gate decided, when the context has one and the request was judged. */
+  readonly images?: ImageGateResult;
+}
+
+/** The image gate's verdict added to the decision: a denial when the decision allowed, warnings and annotations always. */
+function withImageGate(
+  outcome: AdmissionOutcome,
+  request: AdmissionRequest,
+  context: AdmissionContext,
+): AdmissionOutcome {
+  const gate = context.imageGate;
+  if (gate === undefined || outcome.detail.exempt !== undefined) {
+    return outcome;
+  }
+  const images = gate.check(request, request.namespace ? { namespace: request.namespace } : {});
+  if (images.skipped !== undefined && images.denials.length === 0 && images.warnings.length === 0) {
+    return { ...outcome, images };
+  }
+  const denied = images.denials.length > 0;
+  const subject = `${request.resource.resource}${request.resource.group ? `.${request.resource.group}` : ''} "${request.name ?? ''}"`;
+  return {
+    ...outcome,
+    allowed: outcome.allowed && !denied,
+    ...(outcome.allowed && denied
+      ? {
+          status: {
+            code: 403,
+            reason: 'Forbidden',
+            message: `${subject} is forbidden: image gate: ${images.denials.join('; ')}`,
+          },
+        }
+      : {}),
+    warnings: [...outcome.warnings, ...images.warnings],
+    auditAnnotations: { ...outcome.auditAnnotations, ...images.annotations },
+    images,
+  };
 }
 
 /**
@@ -671,7 +714,8 @@ export function createAdmission(context: AdmissionContext = {}): Admission {
         );
       }
       try {
-        return withPolicies(evaluateRequest(parsed.data, compiled, context), parsed.data, context);
+        const checked = withImageGate(evaluateRequest(parsed.data, compiled, context), parsed.data, context);
+        return withPolicies(checked, parsed.data, context);
       } catch (error) {
         return unevaluable(
           parsed.data,

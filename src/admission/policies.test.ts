@@ -1,12 +1,13 @@
 /**
- * The checks and the ValidatingAdmissionPolicies in one decision (AdmissionContext.policies),
- * with the policies of test/fixtures/admission/vap/policies.
+ * The checks, the image gate and the ValidatingAdmissionPolicies in one decision
+ * (AdmissionContext.imageGate and .policies), with the policies of test/fixtures/admission/vap/policies.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createAdmission } from './evaluate.ts';
+import { createImageGate } from './image-gate.ts';
 import { loadPolicies, type PolicySet } from './vap/index.ts';
 
 const FIX = fileURLToPath(new URL('../../test/fixtures/admission/', import.meta.url));
@@ -62,5 +63,33 @@ describe('admission with ValidatingAdmissionPolicies', () => {
     const outcome = admission.admit(requestOf('reviews/create-deployment.json'));
     assert.equal(outcome.policies, undefined);
     assert.equal(outcome.allowed, false);
+  });
+
+  it('adds the image gate: its denial when the checks allow, skipped for exempt namespaces', () => {
+    const imageGate = createImageGate({ registries: { allow: ['myacr.azurecr.io/*'] } });
+    const admission = createAdmission({
+      imageGate,
+      namespaceLabels: () => ({}),
+      config: { admission: { exemptions: { namespaces: ['platform-*'] } } },
+    });
+    const review = requestOf('reviews/create-deployment.json') as {
+      namespace: string;
+      object: { metadata: { namespace: string } };
+    };
+    const outcome = admission.admit(review);
+    assert.equal(outcome.allowed, false);
+    assert.equal(outcome.status?.code, 403);
+    assert.equal(
+      outcome.status?.message,
+      'deployments.apps "web" is forbidden: image gate: container "web" image "registry.example.com/shop/web:2.3.1": registry.example.com/shop/web is not from an allowed registry (allowed: myacr.azurecr.io/*)',
+    );
+    assert.equal(outcome.auditAnnotations['image-gate-denied'], outcome.images?.denials[0]);
+    const exempt = admission.admit({
+      ...review,
+      namespace: 'platform-tools',
+      object: { ...review.object, metadata: { ...review.object.metadata, namespace: 'platform-tools' } },
+    });
+    assert.equal(exempt.allowed, true, 'an exempt namespace skips the gate like the checks');
+    assert.equal(exempt.images, undefined);
   });
 });

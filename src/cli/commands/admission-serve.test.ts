@@ -66,6 +66,11 @@ describe('palisade admission serve', { skip: OPENSSL_SKIP }, () => {
             metadata: { name: 'shop', labels: { 'palisade.io/enforce': 'baseline' } },
           },
           { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: 'payments', labels: { 'palisade.io/mutate': 'true' } },
+          },
         ],
       }),
     );
@@ -120,10 +125,30 @@ describe('palisade admission serve', { skip: OPENSSL_SKIP }, () => {
         allowed: true,
       });
 
+      // In a namespace that opted in to mutation, /mutate answers with the secure defaults.
+      const review = JSON.parse(deployment) as {
+        request: { namespace: string; object: { metadata: { namespace: string } } };
+      };
+      review.request.namespace = 'payments';
+      review.request.object.metadata.namespace = 'payments';
+      const [, patchedBody] = await call(port, ca, 'POST', '/mutate', JSON.stringify(review));
+      const patched = (JSON.parse(patchedBody) as AdmissionReviewResponse).response;
+      assert.equal(patched.allowed, true);
+      assert.equal(patched.patchType, 'JSONPatch');
+      const patch = JSON.parse(Buffer.from(patched.patch ?? '', 'base64').toString('utf8')) as {
+        op: string;
+        path: string;
+      }[];
+      assert.ok(
+        patch.some((op) => op.path.startsWith('/spec/template/spec/securityContext')),
+        `the pod template gets a seccomp default: ${patchedBody}`,
+      );
+      assert.match(patched.auditAnnotations?.mutations ?? '', /seccomp/i);
+
       assert.equal((await call(port, ca, 'POST', '/validate', '{"kind":'))[0], 400);
       const [readyStatus, ready] = await call(port, ca, 'GET', '/readyz');
       assert.equal(readyStatus, 200);
-      assert.match(ready, /namespaces: ok \(2 from .*namespaces\.json/);
+      assert.match(ready, /namespaces: ok \(3 from .*namespaces\.json/);
       const [, metrics] = await call(port, ca, 'GET', '/metrics');
       assert.match(metrics, /^palisade_admission_decisions_total\{webhook="validate",result="denied"\} 2$/m);
       assert.match(metrics, /^palisade_admission_bad_requests_total 1$/m);

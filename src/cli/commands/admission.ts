@@ -5,8 +5,18 @@
  * SIGINT or SIGTERM. No domain logic here.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Command } from 'commander';
-import { type Diagnostic, formatLocation, InputError, type OptionDef, SCAN_OPTIONS, UsageError } from '#core';
+import type { ImageGate } from '#admission';
+import {
+  type Config,
+  type Diagnostic,
+  formatLocation,
+  InputError,
+  type OptionDef,
+  SCAN_OPTIONS,
+  UsageError,
+} from '#core';
 import { EXIT } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
@@ -141,6 +151,26 @@ function integer(flag: string, text: string, min: number, max: number): number {
 /** At most this many request diagnostics are printed; reload failures always are. */
 const SHOWN_DIAGNOSTICS = 100;
 
+type AdmissionModule = typeof import('#admission');
+
+/** The image gate of `admission.imageGate` in the config (undefined without one); problems go to stderr. */
+async function imageGateOf(
+  admission: AdmissionModule,
+  io: CliIo,
+  config: Config | undefined,
+  configFile: string | undefined,
+): Promise<ImageGate | undefined> {
+  const gateConfig = config?.admission?.imageGate;
+  if (gateConfig === undefined) {
+    return undefined;
+  }
+  const loaded = await admission.loadImageGate(gateConfig, { baseDir: configFile ? dirname(configFile) : io.cwd });
+  for (const problem of loaded.problems) {
+    io.stderr(`palisade: warning: image scan result ${problem.file}: ${problem.message}; skipped\n`);
+  }
+  return loaded.gate;
+}
+
 export interface AdmissionCommandOptions {
   /** Stops `admission serve` (default: SIGINT or SIGTERM). */
   readonly signal?: AbortSignal;
@@ -169,8 +199,9 @@ function serveCommand(io: CliIo, commandOptions: AdmissionCommandOptions): Comma
       'after',
       `
 /validate answers with the decision \`admission review\` prints: the checks in the namespace's
-enforce, warn and audit modes, and the --policies. /mutate allows every request unchanged (the
-mutation policies are not built yet). /metrics is in the Prometheus text format.
+enforce, warn and audit modes, the image gate (config admission.imageGate) and the --policies.
+/mutate adds secure defaults to workloads in namespaces labelled palisade.io/mutate=true (config
+admission.mutation). /metrics is in the Prometheus text format.
 
 The API server does not send namespace labels: --namespace-labels-file stands in for them (reading
 Namespaces from the API is not built yet). The certificate, key and that file are reloaded when
@@ -213,6 +244,9 @@ Example:
       policies = loaded.value;
     }
 
+    const imageGate = await imageGateOf(admission, io, config, configFile);
+    const mutation = config?.admission?.mutation ?? {};
+
     let shown = 0;
     const onDiagnostic = (d: Diagnostic): void => {
       const always =
@@ -235,7 +269,11 @@ Example:
           ...(config ? { config } : {}),
           ...(configFile ? { configFile } : {}),
           ...(policies ? { policies } : {}),
+          ...(imageGate ? { imageGate } : {}),
         },
+        // Secure defaults for namespaces labelled palisade.io/mutate=true (mutate.ts).
+        mutate: (request, { namespaceLabels }) =>
+          admission.mutateRequest(request, { ...mutation, ...(namespaceLabels ? { namespaceLabels } : {}) }),
         ...(namespaceLabelsFile !== undefined ? { namespaceLabelsFile } : {}),
         ...(failurePolicy ? { failurePolicy } : {}),
         maxBodyBytes: values.maxBodySize as number,
@@ -325,11 +363,13 @@ Examples:
       }
       policies = loaded.value;
     }
+    const imageGate = await imageGateOf(await import('#admission'), io, config, configFile);
     const admission = createAdmission({
       ...(config ? { config } : {}),
       ...(configFile ? { configFile } : {}),
       ...(labels ? { namespaceLabels: () => labels } : {}),
       ...(policies ? { policies } : {}),
+      ...(imageGate ? { imageGate } : {}),
     });
     let text: string;
     try {
