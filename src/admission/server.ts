@@ -32,13 +32,14 @@
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import {
   Counter,
+  closeGracefully,
   createTlsReloader,
   type Diagnostic,
   Gauge,
   Histogram,
+  listenOn,
   MetricRegistry,
   NamedFileError,
   PROMETHEUS_CONTENT_TYPE,
@@ -690,14 +691,9 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
   });
 
   const host = options.host ?? '0.0.0.0';
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 8443, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await listenOn(server, options.port ?? 8443, host);
   } catch (err) {
     watch.close();
     throw err;
@@ -711,7 +707,6 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       location: { file: `<https ${host}>` },
     }),
   );
-  const port = (server.address() as AddressInfo).port;
 
   return {
     host,
@@ -720,16 +715,10 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     ready,
     reload,
     close(graceMs = 5000): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
+      if (!closing) {
         watch.close();
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        force.unref();
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+        closing = closeGracefully(server, graceMs);
+      }
       return closing;
     },
   };

@@ -4,7 +4,6 @@
  * built-in rule pack. Skipped (with a message) when openssl is not installed.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -14,81 +13,13 @@ import { after, before, describe, it } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { Alert, Diagnostic } from '#core';
+import { makeCa, makeLeaf, OPENSSL_SKIP } from '#test/helpers/tls.ts';
 import { detect, loadRules } from './detect.ts';
 import type { ThreatEvent } from './event.ts';
 import { AuditEventQueue, type AuditWebhook, type AuditWebhookOptions, startAuditWebhook } from './serve.ts';
 
 const FIX = fileURLToPath(new URL('../../test/fixtures/threats/serve/', import.meta.url));
-const HAVE_OPENSSL = spawnSync('openssl', ['version']).status === 0;
-const SKIP = HAVE_OPENSSL ? false : 'openssl is not installed: cannot make test certificates';
-
-function openssl(dir: string, args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-function makeCa(dir: string, name: string): void {
-  openssl(dir, [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-days',
-    '2',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.crt`,
-    '-subj',
-    `/CN=palisade-test-${name}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]); // prettier-ignore
-}
-
-/** A certificate `${name}.crt`/`.key` for `usage` (serverAuth or clientAuth) signed by the CA `ca`. */
-function makeLeaf(dir: string, name: string, ca: string, cn: string, usage: string, san: string): void {
-  writeFileSync(
-    join(dir, `${name}.cnf`),
-    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${usage}\nsubjectAltName=${san}\n`,
-  );
-  openssl(dir, [
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${cn}`,
-  ]); // prettier-ignore
-  openssl(dir, [
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}.crt`,
-    '-CAkey',
-    `${ca}.key`,
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-sha256',
-    '-extfile',
-    `${name}.cnf`,
-    '-out',
-    `${name}.crt`,
-  ]); // prettier-ignore
-}
+const SKIP = OPENSSL_SKIP;
 
 /**
  * A CA and two serving certificates for 127.0.0.1 (leaf-1, leaf-2) signed by it; a client

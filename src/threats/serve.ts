@@ -26,9 +26,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
-import { createTlsReloader, type Diagnostic, NamedFileError, readNamedFile, watchFiles } from '#core';
+import {
+  closeGracefully,
+  createTlsReloader,
+  type Diagnostic,
+  listenOn,
+  NamedFileError,
+  readNamedFile,
+  watchFiles,
+} from '#core';
 import type { ThreatEvent } from './event.ts';
 import { classify, error } from './inputs/classify.ts';
 import { DEFAULT_MAX_EVENT_BYTES } from './inputs/read.ts';
@@ -455,14 +462,7 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
   });
 
   const host = options.host ?? '0.0.0.0';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8443, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOn(server, options.port ?? 8443, host);
 
   let closing: Promise<void> | undefined;
   return {
@@ -471,16 +471,10 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
     stats,
     reload,
     close(graceMs = 5000): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
+      if (!closing) {
         watch.close();
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        force.unref();
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+        closing = closeGracefully(server, graceMs);
+      }
       return closing;
     },
   };

@@ -20,6 +20,7 @@ import {
 import { EXIT } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
+import { processSignal } from '../signals.ts';
 
 function shared(name: string): OptionDef {
   const def = SCAN_OPTIONS.find((d) => d.name === name);
@@ -174,20 +175,6 @@ async function imageGateOf(
 export interface AdmissionCommandOptions {
   /** Stops `admission serve` (default: SIGINT or SIGTERM). */
   readonly signal?: AbortSignal;
-}
-
-function processSignal(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    },
-  };
 }
 
 function serveCommand(io: CliIo, commandOptions: AdmissionCommandOptions): Command {

@@ -4,7 +4,6 @@
  * alerts on stdout and forwarded to a local HTTP receiver. Skipped when openssl is not installed.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { request } from 'node:https';
@@ -16,37 +15,19 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { Alert } from '#core';
 import { captureIo } from '#test/helpers/cli.ts';
+import { makeCa, makeLeaf, OPENSSL_SKIP } from '#test/helpers/tls.ts';
 import { run } from '../main.ts';
 import { detectCommand } from './detect.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIX = join(ROOT, 'test/fixtures/threats/serve');
-const SKIP = spawnSync('openssl', ['version']).status === 0 ? false : 'openssl is not installed';
+const SKIP = OPENSSL_SKIP;
 
 function certs(dir: string): void {
-  const ssl = (args: string[]): void => {
-    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  };
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  ssl(['req', '-x509', ...ec, '-days', '2', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=palisade-cli-ca']);
-  /** `${name}.crt`/`.key` signed by the CA, with the given extensions. */
-  const issue = (name: string, cn: string, extensions: string): void => {
-    writeFileSync(join(dir, `${name}.cnf`), extensions);
-    ssl(['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
-    ssl(
-      ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial'].concat([
-        '-days',
-        '2',
-        '-extfile',
-        `${name}.cnf`,
-        '-out',
-        `${name}.crt`,
-      ]),
-    );
-  };
-  issue('tls', 'palisade-serve', 'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  makeCa(dir, 'ca');
+  makeLeaf(dir, 'tls', 'ca', 'palisade-serve', 'serverAuth', 'DNS:localhost,IP:127.0.0.1');
   // The API server's client certificate (the webhook kubeconfig's client-certificate/client-key).
-  issue('client', 'kube-apiserver', 'extendedKeyUsage=clientAuth\n');
+  makeLeaf(dir, 'client', 'ca', 'kube-apiserver', 'clientAuth', 'DNS:kube-apiserver');
 }
 
 function post(

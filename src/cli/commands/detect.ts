@@ -23,6 +23,7 @@ import {
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
+import { processSignal } from '../signals.ts';
 
 function shared(name: string, description: string): OptionDef {
   const def = SCAN_OPTIONS.find((d) => d.name === name);
@@ -120,20 +121,6 @@ function duration(flag: string, text: string, parse: (t: string) => number | und
   const ms = parse(text);
   if (ms === undefined) throw new UsageError(`--${flag}: "${text}" is not a duration such as 90s, 10m or 1h30m`);
   return ms;
-}
-
-function processSignal(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    },
-  };
 }
 
 export function detectCommand(io: CliIo, commandOptions: DetectCommandOptions = {}): Command {
