@@ -43,6 +43,7 @@ import {
   MetricRegistry,
   NamedFileError,
   PROMETHEUS_CONTENT_TYPE,
+  readLimitedBody,
   watchFiles,
 } from '#core';
 import { type AdmissionContext, type AdmissionOutcome, createAdmission, type FailurePolicy } from './evaluate.ts';
@@ -584,46 +585,31 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       });
       refuseBody(res, req, 413, message);
     };
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBodyBytes) {
-      oversized(String(declared));
-      return;
-    }
-    inFlight++;
-    let released = false;
+    // A review being read or decided holds one of the maxInFlight places until its response closes.
+    let held = false;
     const release = (): void => {
-      if (!released) {
-        released = true;
+      if (held) {
+        held = false;
         inFlight--;
       }
     };
-    res.once('close', release);
     const started = performance.now();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        over = true;
-        chunks.length = 0;
+    const reading = readLimitedBody(req, maxBodyBytes, {
+      tooLarge: (size) => {
         release();
-        oversized(`more than ${maxBodyBytes}`);
-        return;
-      }
-      chunks.push(chunk);
+        oversized(size);
+      },
+      body: (bytes) => {
+        const name = webhook === '/validate' ? 'validate' : 'mutate';
+        answerReview(name, req, res, bytes, n, started).catch((err: unknown) => internal(res, err, n));
+      },
     });
-    req.on('end', () => {
-      if (over) return;
-      const name = webhook === '/validate' ? 'validate' : 'mutate';
-      answerReview(name, req, res, Buffer.concat(chunks, size), n, started).catch((err: unknown) =>
-        internal(res, err, n),
-      );
-    });
-    req.on('error', () => {
-      // The client went away mid-body: nothing to answer.
-    });
+    if (!reading) {
+      return;
+    }
+    inFlight++;
+    held = true;
+    res.once('close', release);
   }
 
   function internal(res: ServerResponse, err: unknown, n: number): void {

@@ -14,6 +14,7 @@ export * from './model/report.ts';
 export * from './model/resource.ts';
 export * from './model/severity.ts';
 export * from './model/vulnerability.ts';
+export * from './net/body.ts';
 export * from './net/lifecycle.ts';
 export * from './net/prometheus.ts';
 export * from './net/tls-reload.ts';

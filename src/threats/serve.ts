@@ -33,6 +33,7 @@ import {
   type Diagnostic,
   listenOn,
   NamedFileError,
+  readLimitedBody,
   readNamedFile,
   watchFiles,
 } from '#core';
@@ -383,31 +384,7 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
       res.once('finish', () => req.destroy());
       reply(res, 413, message, { connection: 'close' });
     };
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBodyBytes) {
-      tooLarge(String(declared));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        over = true;
-        chunks.length = 0;
-        tooLarge(`more than ${maxBodyBytes}`);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!over) handleBody(req, res, Buffer.concat(chunks, size), n);
-    });
-    req.on('error', () => {
-      // Client went away mid-body: nothing to answer.
-    });
+    readLimitedBody(req, maxBodyBytes, { tooLarge, body: (bytes) => handleBody(req, res, bytes, n) });
   });
 
   const tlsFailed = (err: unknown): void =>
