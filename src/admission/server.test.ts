@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '#core';
+import { type HttpsReply, type HttpsSendInit, httpsSend } from '#test/helpers/https.ts';
 import { makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
 import type { AdmissionReviewResponse } from './review.ts';
 import {
@@ -26,60 +25,11 @@ import { loadPolicies } from './vap/index.ts';
 const FIX = fileURLToPath(new URL('../../test/fixtures/admission/', import.meta.url));
 const JSON_TYPE = 'application/json';
 
-interface Reply {
-  status: number;
-  body: string;
-  type: string;
-  fingerprint: string;
-}
+type SendInit = Omit<HttpsSendInit, 'path'> & { path?: string };
 
-interface SendInit {
-  method?: string;
-  path?: string;
-  body?: Buffer | string;
-  type?: string;
-  chunked?: boolean;
-}
-
-function send(port: number, ca: Buffer, init: SendInit): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const body = init.body === undefined ? undefined : Buffer.from(init.body);
-    const headers: Record<string, string> = {};
-    if (init.type !== undefined) headers['content-type'] = init.type;
-    if (body && !init.chunked) headers['content-length'] = String(body.length);
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: init.method ?? 'POST',
-        path: init.path ?? '/validate',
-        ca,
-        headers,
-        agent: false,
-      },
-      (res) => {
-        const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-            type: String(res.headers['content-type'] ?? ''),
-            fingerprint,
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    if (body && init.chunked) {
-      for (let i = 0; i < body.length; i += 4096) req.write(body.subarray(i, i + 4096));
-      req.end();
-    } else {
-      req.end(body);
-    }
-  });
+/** A request to the server under test: POST to /validate unless `init` says otherwise. */
+function send(port: number, ca: Buffer, init: SendInit): Promise<HttpsReply> {
+  return httpsSend(port, ca, { path: '/validate', ...init });
 }
 
 interface Review {

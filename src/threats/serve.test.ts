@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { Alert, Diagnostic } from '#core';
+import { type HttpsReply, type HttpsSendInit, httpsSend } from '#test/helpers/https.ts';
 import { makeCa, makeLeaf, OPENSSL_SKIP } from '#test/helpers/tls.ts';
 import { detect, loadRules } from './detect.ts';
 import type { ThreatEvent } from './event.ts';
@@ -36,74 +35,11 @@ function makeCerts(dir: string): void {
   }
 }
 
-interface Reply {
-  status: number;
-  body: string;
-  fingerprint: string;
-  /** The WWW-Authenticate header, if any. */
-  challenge: string | undefined;
-}
+type SendInit = Omit<HttpsSendInit, 'path'> & { path?: string };
 
-interface SendInit {
-  method?: string;
-  path?: string;
-  body?: Buffer | string;
-  type?: string;
-  chunked?: boolean;
-  /** Client certificate and key (PEM) for mutual TLS. */
-  cert?: Buffer;
-  key?: Buffer;
-  /** Sent as `Authorization: Bearer <token>`. */
-  token?: string;
-  authorization?: string;
-}
-
-function send(port: number, ca: Buffer, init: SendInit): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const body = init.body === undefined ? undefined : Buffer.from(init.body);
-    const headers: Record<string, string> = {};
-    if (init.type !== undefined) headers['content-type'] = init.type;
-    if (body && !init.chunked) headers['content-length'] = String(body.length);
-    if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
-    if (init.authorization !== undefined) headers.authorization = init.authorization;
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: init.method ?? 'POST',
-        path: init.path ?? '/audit',
-        ca,
-        ...(init.cert ? { cert: init.cert } : {}),
-        ...(init.key ? { key: init.key } : {}),
-        headers,
-        agent: false,
-      },
-      (res) => {
-        const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
-        const header = res.headers['www-authenticate'];
-        const challenge = Array.isArray(header) ? header.join(', ') : header;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-            fingerprint,
-            challenge,
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    if (body && init.chunked) {
-      // No content-length: the limit must be enforced while streaming.
-      for (let i = 0; i < body.length; i += 512) req.write(body.subarray(i, i + 512));
-      req.end();
-    } else {
-      req.end(body);
-    }
-  });
+/** A request to the server under test: POST to /audit unless `init` says otherwise. */
+function send(port: number, ca: Buffer, init: SendInit): Promise<HttpsReply> {
+  return httpsSend(port, ca, { path: '/audit', chunkBytes: 512, ...init });
 }
 
 const fixture = (name: string): Buffer => readFileSync(join(FIX, name));

@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { AdmissionReviewResponse } from '#admission';
 import { captureIo } from '#test/helpers/cli.ts';
+import { httpsSend } from '#test/helpers/https.ts';
 import { makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
 import { run } from '../main.ts';
 import { admissionCommand } from './admission.ts';
@@ -21,27 +21,14 @@ import { admissionCommand } from './admission.ts';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIX = join(ROOT, 'test/fixtures/admission');
 
-function call(port: number, ca: Buffer, method: string, path: string, body?: string): Promise<[number, string]> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        ca,
-        agent: false,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve([res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')]));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+/** One request to the webhook; resolves with the status code and the body. */
+async function call(port: number, ca: Buffer, method: string, path: string, body?: string): Promise<[number, string]> {
+  const reply = await httpsSend(port, ca, {
+    method,
+    path,
+    ...(body === undefined ? {} : { body, type: 'application/json' }),
   });
+  return [reply.status, reply.body];
 }
 
 async function waitFor(pred: () => boolean, what: string): Promise<void> {

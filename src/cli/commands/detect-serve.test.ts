@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { Alert } from '#core';
 import { captureIo } from '#test/helpers/cli.ts';
+import { httpsSend } from '#test/helpers/https.ts';
 import { makeCa, makeLeaf, OPENSSL_SKIP } from '#test/helpers/tls.ts';
 import { run } from '../main.ts';
 import { detectCommand } from './detect.ts';
@@ -30,38 +30,14 @@ function certs(dir: string): void {
   makeLeaf(dir, 'client', 'ca', 'kube-apiserver', 'clientAuth', 'DNS:kube-apiserver');
 }
 
-function post(
+/** POSTs an audit body to /audit; resolves with the status code. */
+async function post(
   port: number,
   ca: Buffer,
   body: Buffer,
   auth: { cert?: Buffer; key?: Buffer; token?: string } = {},
 ): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'content-length': String(body.length),
-    };
-    if (auth.token !== undefined) headers.authorization = `Bearer ${auth.token}`;
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/audit',
-        ca,
-        agent: false,
-        headers,
-        ...(auth.cert ? { cert: auth.cert } : {}),
-        ...(auth.key ? { key: auth.key } : {}),
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return (await httpsSend(port, ca, { path: '/audit', body, type: 'application/json', ...auth })).status;
 }
 
 async function waitFor(pred: () => boolean, what: string): Promise<void> {
