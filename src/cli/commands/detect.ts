@@ -117,6 +117,30 @@ function failing(severities: Iterable<Severity>, failOn: string): boolean {
   return false;
 }
 
+type ThreatsModule = typeof import('#threats');
+type AlertForwarder = InstanceType<ThreatsModule['Forwarder']>;
+
+/** The --forward webhook's forwarder (undefined without --forward); a bad URL is a usage error. */
+function forwarderFor(threats: ThreatsModule, url: unknown): AlertForwarder | undefined {
+  if (!url) return undefined;
+  try {
+    return new threats.Forwarder({ url: url as string });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** Flushes the forwarder and reports what it sent; false when some alert was not delivered. */
+async function closeForwarder(forwarder: AlertForwarder, io: CliIo): Promise<boolean> {
+  const f = await forwarder.close();
+  io.stderr(`palisade: forwarded ${f.sent} alert(s) in ${f.batches} request(s), ${f.retries} retries\n`);
+  if (f.dropped + f.failed === 0) return true;
+  io.stderr(
+    `palisade: error: ${f.failed} alert(s) not delivered${f.lastError ? ` (${f.lastError})` : ''}, ${f.dropped} dropped (queue full)\n`,
+  );
+  return false;
+}
+
 function duration(flag: string, text: string, parse: (t: string) => number | undefined): number {
   const ms = parse(text);
   if (ms === undefined) throw new UsageError(`--${flag}: "${text}" is not a duration such as 90s, 10m or 1h30m`);
@@ -159,15 +183,7 @@ Examples:
       if (inputProblems <= SHOWN_DIAGNOSTICS)
         io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
     };
-    const forwarder = values.forward
-      ? (() => {
-          try {
-            return new threats.Forwarder({ url: values.forward as string });
-          } catch (err) {
-            throw new UsageError((err as Error).message);
-          }
-        })()
-      : undefined;
+    const forwarder = forwarderFor(threats, values.forward);
 
     const sig = follow && !commandOptions.signal ? processSignal() : undefined;
     const signal = commandOptions.signal ?? sig?.signal;
@@ -229,16 +245,7 @@ Examples:
     );
     let code: ExitCode = failing(severities, values.failOn as string) ? EXIT.policy : EXIT.ok;
     if (values.strict === true && inputProblems + ruleErrors > 0) code = EXIT.usage;
-    if (forwarder) {
-      const f = await forwarder.close();
-      io.stderr(`palisade: forwarded ${f.sent} alert(s) in ${f.batches} request(s), ${f.retries} retries\n`);
-      if (f.dropped + f.failed > 0) {
-        io.stderr(
-          `palisade: error: ${f.failed} alert(s) not delivered${f.lastError ? ` (${f.lastError})` : ''}, ${f.dropped} dropped (queue full)\n`,
-        );
-        code = EXIT.runtime;
-      }
-    }
+    if (forwarder && !(await closeForwarder(forwarder, io))) code = EXIT.runtime;
     io.setExitCode(code);
   });
   return command;
@@ -397,15 +404,7 @@ Example:
       )
         io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
     };
-    const forwarder = values.forward
-      ? (() => {
-          try {
-            return new threats.Forwarder({ url: values.forward as string });
-          } catch (err) {
-            throw new UsageError((err as Error).message);
-          }
-        })()
-      : undefined;
+    const forwarder = forwarderFor(threats, values.forward);
 
     // Rules first: a broken rule file is a usage error before the port is opened.
     const loaded = await threats.loadRules({
@@ -490,16 +489,7 @@ Example:
         `${tokenFile !== undefined ? `, ${w.tokenReloads} token reloads` : ''}\n`,
     );
     let code: ExitCode = EXIT.ok;
-    if (forwarder) {
-      const f = await forwarder.close();
-      io.stderr(`palisade: forwarded ${f.sent} alert(s) in ${f.batches} request(s), ${f.retries} retries\n`);
-      if (f.dropped + f.failed > 0) {
-        io.stderr(
-          `palisade: error: ${f.failed} alert(s) not delivered${f.lastError ? ` (${f.lastError})` : ''}, ${f.dropped} dropped (queue full)\n`,
-        );
-        code = EXIT.runtime;
-      }
-    }
+    if (forwarder && !(await closeForwarder(forwarder, io))) code = EXIT.runtime;
     io.setExitCode(code);
   });
   return command;
