@@ -27,6 +27,7 @@
  * - SUSE, openSUSE: OSV says the suffix "matches the value in the /etc/os-release PRETTY_NAME
  *   field": 'SUSE:SUSE Linux Enterprise Server 15 SP5', 'openSUSE:openSUSE Leap 15.5'.
  */
+import { PackageURL } from 'packageurl-js';
 import type { Ecosystem, OsRelease } from '#core';
 
 export interface DistroInfo {
@@ -127,4 +128,32 @@ export function purlNamespace(family: string): string | undefined {
 export function purlDistro(os: OsRelease): string {
   const id = os.family === 'alma' ? 'almalinux' : os.family;
   return `${id}-${os.release}`;
+}
+
+/**
+ * The purl of an OS package (`pkg:deb/debian/bash@5.2?arch=amd64&distro=debian-12`): the arch,
+ * epoch and distro qualifiers when known (packageurl-js writes qualifiers in sorted order).
+ */
+export function osPurl(
+  type: 'deb' | 'apk' | 'rpm',
+  namespace: string | undefined,
+  name: string,
+  version: string,
+  qualifiers: {
+    readonly arch?: string | undefined;
+    readonly epoch?: number | undefined;
+    readonly distro?: string | undefined;
+  },
+): string {
+  const set: Record<string, string> = {};
+  if (qualifiers.arch) {
+    set.arch = qualifiers.arch;
+  }
+  if (qualifiers.epoch !== undefined) {
+    set.epoch = String(qualifiers.epoch);
+  }
+  if (qualifiers.distro) {
+    set.distro = qualifiers.distro;
+  }
+  return new PackageURL(type, namespace, name, version, set, undefined).toString();
 }

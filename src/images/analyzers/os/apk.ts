@@ -8,10 +8,9 @@
  *
  * purl (purl-spec apk type): `pkg:apk/<alpine|wolfi|chainguard>/<name>@<version>?arch=..&distro=..`.
  */
-import { PackageURL } from 'packageurl-js';
 import type { Collected, Diagnostic, Ecosystem, OsRelease, Package } from '#core';
 import type { AnalyzeContext, Analyzer, FileInput } from '../../analyzer.ts';
-import { purlDistro } from '../../os/distro.ts';
+import { osPurl, purlDistro } from '../../os/distro.ts';
 
 const APK_FAMILIES = new Set(['alpine', 'wolfi', 'chainguard']);
 
@@ -84,18 +83,11 @@ export const apkAnalyzer: Analyzer = {
       const arch = record.fields.get('A');
       const origin = record.fields.get('o');
       const license = record.fields.get('L');
-      const qualifiers: Record<string, string> = {};
-      if (arch) {
-        qualifiers.arch = arch;
-      }
-      if (distro) {
-        qualifiers.distro = distro;
-      }
       packages.push({
         name,
         version,
         ecosystem,
-        purl: new PackageURL('apk', namespace, name, version, qualifiers, undefined).toString(),
+        purl: osPurl('apk', namespace, name, version, { arch, distro }),
         kind: 'os',
         analyzer: 'os/apk',
         location: { path: file.path, line: record.line, ...(file.layer ? { layer: file.layer } : {}) },

@@ -20,10 +20,9 @@
  * - sourceName is always set (the package name when there is no `Source:`, as dpkg-query's
  *   `${source:Package}`); sourceVersion only when `Source:` gives a version that differs.
  */
-import { PackageURL } from 'packageurl-js';
 import type { Collected, Diagnostic, Ecosystem, OsRelease, Package } from '#core';
 import type { AnalyzeContext, Analyzer, FileInput } from '../../analyzer.ts';
-import { purlDistro } from '../../os/distro.ts';
+import { osPurl, purlDistro } from '../../os/distro.ts';
 
 const STATUS = 'var/lib/dpkg/status';
 const STATUS_D = 'var/lib/dpkg/status.d/';
@@ -166,18 +165,11 @@ export const dpkgAnalyzer: Analyzer = {
           });
         }
       }
-      const qualifiers: Record<string, string> = {};
-      if (arch) {
-        qualifiers.arch = arch;
-      }
-      if (distro) {
-        qualifiers.distro = distro;
-      }
       packages.push({
         name,
         version,
         ecosystem,
-        purl: new PackageURL('deb', namespace, name, version, qualifiers, undefined).toString(),
+        purl: osPurl('deb', namespace, name, version, { arch, distro }),
         kind: 'os',
         analyzer: 'os/dpkg',
         location: { path: file.path, line: stanza.line, ...(file.layer ? { layer: file.layer } : {}) },

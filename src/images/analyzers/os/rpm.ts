@@ -19,10 +19,9 @@
  * - The ecosystem and purl namespace come from the detected OS; without one (or with a non-rpm OS)
  *   they are guessed from the VENDOR tag, without a distro qualifier.
  */
-import { PackageURL } from 'packageurl-js';
 import type { Collected, Diagnostic, Ecosystem, OsRelease, Package } from '#core';
 import type { AnalyzeContext, Analyzer, FileInput } from '../../analyzer.ts';
-import { DISTROS, purlDistro, purlNamespace } from '../../os/distro.ts';
+import { DISTROS, osPurl, purlDistro, purlNamespace } from '../../os/distro.ts';
 import { parseHeaderBlob, type RpmHeader, RpmHeaderError, sourceRpmName } from './rpm/header.ts';
 import { readRpmdb, rpmdbFormat } from './rpm/storage.ts';
 
@@ -77,22 +76,12 @@ function toPackage(header: RpmHeader, file: FileInput, os: OsRelease | undefined
   const target = targetFor(os, header);
   const epoch = header.epoch ? header.epoch : undefined;
   const evr = `${header.version}-${header.release}`;
-  const qualifiers: Record<string, string> = {};
-  if (header.arch) {
-    qualifiers.arch = header.arch;
-  }
-  if (epoch !== undefined) {
-    qualifiers.epoch = String(epoch);
-  }
-  if (target.distro) {
-    qualifiers.distro = target.distro;
-  }
   const sourceName = header.sourceRpm ? sourceRpmName(header.sourceRpm) : undefined;
   return {
     name: header.name,
     version: epoch === undefined ? evr : `${epoch}:${evr}`,
     ecosystem: target.ecosystem,
-    purl: new PackageURL('rpm', target.namespace, header.name, evr, qualifiers, undefined).toString(),
+    purl: osPurl('rpm', target.namespace, header.name, evr, { arch: header.arch, epoch, distro: target.distro }),
     kind: 'os',
     analyzer: 'os/rpm',
     location: { path: file.path, ...(file.layer ? { layer: file.layer } : {}) },
