@@ -20,8 +20,7 @@ import {
   isPackageName,
   type JsonValue,
   jsonErrorDiagnostic,
-  location,
-  npmPurl,
+  npmPackage,
   parseJsonLocated,
 } from './npm-lock.ts';
 
@@ -65,16 +64,8 @@ export const nodeModulesAnalyzer: Analyzer = {
       return { value: [], diagnostics };
     }
     const licenses = readLicenses(manifest.license, manifest.licenses);
-    const pkg: Package = {
-      name,
-      version,
-      ecosystem: 'npm',
-      purl: npmPurl(name, version),
-      kind: 'lang',
-      analyzer: ID,
-      location: location(file, line),
-      ...(licenses.length > 0 ? { licenses } : {}),
-    };
+    const found = npmPackage(ID, file, name, version, line);
+    const pkg: Package = licenses.length > 0 ? { ...found, licenses } : found;
     return { value: [pkg], diagnostics };
   },
 };

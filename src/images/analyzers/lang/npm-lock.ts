@@ -49,16 +49,7 @@ export const npmLockAnalyzer: Analyzer = {
       return { value: packages, diagnostics };
     }
     const add = (name: string, version: string, line: number | undefined, dev: boolean): void => {
-      packages.push({
-        name,
-        version,
-        ecosystem: 'npm',
-        purl: npmPurl(name, version),
-        kind: 'lang',
-        analyzer: ID,
-        location: location(file, line),
-        ...(dev ? { dev: true } : {}),
-      });
+      packages.push(npmPackage(ID, file, name, version, line, dev));
     };
     const map = asObject(root.packages);
     if (map) {
@@ -234,6 +225,27 @@ export function diag(
   line: number | undefined,
 ): Diagnostic {
   return { level, code, message, location: line === undefined ? { file } : { file, line } };
+}
+
+/** An npm package found by `analyzer` in `file` (at `line`), marked dev-only when `dev`. */
+export function npmPackage(
+  analyzer: string,
+  file: FileInput,
+  name: string,
+  version: string,
+  line: number | undefined,
+  dev = false,
+): Package {
+  return {
+    name,
+    version,
+    ecosystem: 'npm',
+    purl: npmPurl(name, version),
+    kind: 'lang',
+    analyzer,
+    location: location(file, line),
+    ...(dev ? { dev: true } : {}),
+  };
 }
 
 export function location(file: FileInput, line: number | undefined): Package['location'] {

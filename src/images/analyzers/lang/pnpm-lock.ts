@@ -19,7 +19,7 @@ import semver from 'semver';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Collected, Diagnostic, Package } from '#core';
 import type { AnalyzeContext, Analyzer, FileInput } from '../../analyzer.ts';
-import { decodeText, diag, insideNodeModules, isPackageName, location, npmPurl } from './npm-lock.ts';
+import { decodeText, diag, insideNodeModules, isPackageName, npmPackage } from './npm-lock.ts';
 
 const ID = 'lang/pnpm-lock';
 
@@ -105,16 +105,7 @@ export const pnpmLockAnalyzer: Analyzer = {
         continue;
       }
       const dev = devOnly ? devOnly.has(`${name}@${version}`) : entry.dev === true;
-      packages.push({
-        name,
-        version,
-        ecosystem: 'npm',
-        purl: npmPurl(name, version),
-        kind: 'lang',
-        analyzer: ID,
-        location: location(file, line),
-        ...(dev ? { dev: true } : {}),
-      });
+      packages.push(npmPackage(ID, file, name, version, line, dev));
     }
     return { value: packages, diagnostics };
   },

@@ -20,7 +20,7 @@ import semver from 'semver';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Collected, Diagnostic, Package } from '#core';
 import type { AnalyzeContext, Analyzer, FileInput } from '../../analyzer.ts';
-import { decodeText, diag, insideNodeModules, isPackageName, location, npmPurl } from './npm-lock.ts';
+import { decodeText, diag, insideNodeModules, isPackageName, npmPackage } from './npm-lock.ts';
 
 const ID = 'lang/yarn-lock';
 const LOCAL = /^(?:workspace|link|portal|file):/;
@@ -54,15 +54,7 @@ export const yarnLockAnalyzer: Analyzer = {
         continue;
       }
       seen.add(key);
-      value.push({
-        name: f.name,
-        version: f.version,
-        ecosystem: 'npm',
-        purl: npmPurl(f.name, f.version),
-        kind: 'lang',
-        analyzer: ID,
-        location: location(file, f.line),
-      });
+      value.push(npmPackage(ID, file, f.name, f.version, f.line));
     }
     return { value, diagnostics };
   },
