@@ -11,7 +11,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type Alert, type Collected, type Diagnostic, type Incident, InputError } from '#core';
-import { type AggregateOptions, type AggregateStats, AlertAggregator, type RuleInfo } from './alerts/index.ts';
+import {
+  type AggregateOptions,
+  type AggregateStats,
+  AlertAggregator,
+  emptyAggregateStats,
+  type RuleInfo,
+} from './alerts/index.ts';
 import { builtinRulePaths } from './builtin.ts';
 import {
   type CompiledRule,
@@ -133,17 +139,7 @@ export function detect(events: AsyncIterable<ThreatEvent>, options: DetectOption
   const stats: DetectStats = {
     rules: 0,
     events: 0,
-    alerts: {
-      matches: 0,
-      alerts: 0,
-      emitted: 0,
-      incidents: 0,
-      throttled: {},
-      throttledTotal: 0,
-      forcedClose: 0,
-      incidentsNotKept: 0,
-      duplicates: 0,
-    },
+    alerts: emptyAggregateStats(),
   };
   let aggregator: AlertAggregator | undefined;
 

@@ -185,8 +185,9 @@ function facts(m: Match): {
   };
 }
 
-export class AlertAggregator {
-  readonly stats: AggregateStats = {
+/** Statistics before the first match. */
+export function emptyAggregateStats(): AggregateStats {
+  return {
     matches: 0,
     alerts: 0,
     emitted: 0,
@@ -197,6 +198,10 @@ export class AlertAggregator {
     incidentsNotKept: 0,
     duplicates: 0,
   };
+}
+
+export class AlertAggregator {
+  readonly stats: AggregateStats = emptyAggregateStats();
   private readonly dedupMs: number;
   private readonly incidentMs: number;
   private readonly holdMs: number;

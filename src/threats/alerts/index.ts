@@ -3,6 +3,7 @@ export {
   type AggregateStats,
   AlertAggregator,
   type EmitMode,
+  emptyAggregateStats,
   type RuleInfo,
 } from './aggregate.ts';
 export { alertJsonLine, alertLine, alertTable, incidentTable } from './format.ts';
