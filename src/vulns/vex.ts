@@ -85,6 +85,22 @@ const CycloneDxVex = z.looseObject({
   ),
 });
 
+/** A VEX document that does not follow its schema: one error naming the first problem and where. */
+function invalidDocument(format: string, error: z.ZodError, file: string): Collected<VexStatement[]> {
+  const issue = error.issues[0];
+  return {
+    value: [],
+    diagnostics: [
+      {
+        level: 'error',
+        code: 'vex.invalid',
+        message: `${format} document is invalid: ${issue?.message ?? 'unknown problem'}`,
+        location: { file, ...(issue ? { path: issuePath(issue.path) } : {}) },
+      },
+    ],
+  };
+}
+
 function issuePath(path: readonly PropertyKey[]): string {
   return path
     .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
@@ -127,18 +143,7 @@ export function readVex(content: Buffer, file: string): Collected<VexStatement[]
   if (isObject && '@context' in (raw as object)) {
     const parsed = OpenVex.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return {
-        value: [],
-        diagnostics: [
-          {
-            level: 'error',
-            code: 'vex.invalid',
-            message: `OpenVEX document is invalid: ${issue?.message ?? 'unknown problem'}`,
-            location: { file, ...(issue ? { path: issuePath(issue.path) } : {}) },
-          },
-        ],
-      };
+      return invalidDocument('OpenVEX', parsed.error, file);
     }
     const statements = parsed.data.statements.flatMap((s, index): VexStatement[] => {
       if (s.status !== 'not_affected' && s.status !== 'fixed') {
@@ -171,18 +176,7 @@ export function readVex(content: Buffer, file: string): Collected<VexStatement[]
   if (isObject && 'bomFormat' in (raw as object)) {
     const parsed = CycloneDxVex.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return {
-        value: [],
-        diagnostics: [
-          {
-            level: 'error',
-            code: 'vex.invalid',
-            message: `CycloneDX VEX document is invalid: ${issue?.message ?? 'unknown problem'}`,
-            location: { file, ...(issue ? { path: issuePath(issue.path) } : {}) },
-          },
-        ],
-      };
+      return invalidDocument('CycloneDX VEX', parsed.error, file);
     }
     const refs = new Map<string, string>();
     for (const component of parsed.data.components ?? []) {
