@@ -14,6 +14,7 @@ import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
 import { join, posix, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Diagnostic } from '#core';
+import { normaliseEntryName } from './member-name.ts';
 
 export interface BlobStat {
   /** Declared size (the tar header's size for archive members). */
@@ -38,23 +39,10 @@ export interface BlobSource {
   names(): readonly string[] | undefined;
 }
 
-/** Normalises a member name: no leading `./` or `/`, no `.` segments; undefined when it leaves the root. */
+/** Normalises a member name: no leading `./` or `/`, no `.` segments; '' for the root, undefined when it leaves the root. */
 export function normaliseMemberName(name: string): string | undefined {
-  const parts: string[] = [];
-  for (const part of name.split('/')) {
-    if (part === '' || part === '.') {
-      continue;
-    }
-    if (part === '..') {
-      if (parts.length === 0) {
-        return undefined;
-      }
-      parts.pop();
-      continue;
-    }
-    parts.push(part);
-  }
-  return parts.join('/');
+  const normal = normaliseEntryName(name);
+  return normal.kind === 'traversal' ? undefined : normal.kind === 'root' ? '' : normal.path;
 }
 
 /** Read size for streamed blobs: fewer, larger reads than the 64 KiB default (layers are tens of MiB). */
