@@ -19,6 +19,7 @@
 
 import { PackageURL } from 'packageurl-js';
 import semver from 'semver';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import type { Collected, Diagnostic, Package } from '#core';
 import type { AnalyzeContext, Analyzer, FileInput } from '../../analyzer.ts';
 
@@ -225,6 +226,28 @@ export function diag(
   line: number | undefined,
 ): Diagnostic {
   return { level, code, message, location: line === undefined ? { file } : { file, line } };
+}
+
+/**
+ * A YAML lockfile (pnpm, yarn berry) parsed keeping line numbers; each syntax error is a
+ * `yaml.syntax` diagnostic with its line and column.
+ */
+export function parseLockYaml(
+  text: string,
+  file: string,
+  diagnostics: Diagnostic[],
+): { readonly doc: Document.Parsed; readonly counter: LineCounter } {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
+  for (const error of doc.errors) {
+    diagnostics.push({
+      level: 'error',
+      code: 'yaml.syntax',
+      message: error.message.split('\n')[0]!,
+      location: { file, line: error.linePos?.[0].line ?? 1, column: error.linePos?.[0].col ?? 1 },
+    });
+  }
+  return { doc, counter };
 }
 
 /** An npm package found by `analyzer` in `file` (at `line`), marked dev-only when `dev`. */

@@ -16,10 +16,10 @@
  */
 
 import semver from 'semver';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { Collected, Diagnostic, Package } from '#core';
 import type { AnalyzeContext, Analyzer, FileInput } from '../../analyzer.ts';
-import { decodeText, diag, insideNodeModules, isPackageName, npmPackage } from './npm-lock.ts';
+import { decodeText, diag, insideNodeModules, isPackageName, npmPackage, parseLockYaml } from './npm-lock.ts';
 
 const ID = 'lang/pnpm-lock';
 
@@ -36,16 +36,7 @@ export const pnpmLockAnalyzer: Analyzer = {
     const text = decodeText(await file.read());
     const diagnostics: Diagnostic[] = [];
     const packages: Package[] = [];
-    const counter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
-    for (const error of doc.errors) {
-      diagnostics.push({
-        level: 'error',
-        code: 'yaml.syntax',
-        message: error.message.split('\n')[0]!,
-        location: { file: file.path, line: error.linePos?.[0].line ?? 1, column: error.linePos?.[0].col ?? 1 },
-      });
-    }
+    const { doc, counter } = parseLockYaml(text, file.path, diagnostics);
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: 1000 });

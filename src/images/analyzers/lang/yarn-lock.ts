@@ -17,10 +17,10 @@
  */
 
 import semver from 'semver';
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { Collected, Diagnostic, Package } from '#core';
 import type { AnalyzeContext, Analyzer, FileInput } from '../../analyzer.ts';
-import { decodeText, diag, insideNodeModules, isPackageName, npmPackage } from './npm-lock.ts';
+import { decodeText, diag, insideNodeModules, isPackageName, npmPackage, parseLockYaml } from './npm-lock.ts';
 
 const ID = 'lang/yarn-lock';
 const LOCAL = /^(?:workspace|link|portal|file):/;
@@ -162,16 +162,7 @@ function parseV1(text: string, file: string, found: Found[], diagnostics: Diagno
 // --- Yarn 2+ (berry) ---------------------------------------------------------------------------
 
 function parseBerry(text: string, file: string, found: Found[], diagnostics: Diagnostic[]): void {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
-  for (const error of doc.errors) {
-    diagnostics.push({
-      level: 'error',
-      code: 'yaml.syntax',
-      message: error.message.split('\n')[0]!,
-      location: { file, line: error.linePos?.[0].line ?? 1, column: error.linePos?.[0].col ?? 1 },
-    });
-  }
+  const { doc, counter } = parseLockYaml(text, file, diagnostics);
   const contents = doc.contents;
   if (!isMap(contents)) {
     if (doc.errors.length === 0) {

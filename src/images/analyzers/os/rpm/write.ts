@@ -3,18 +3,10 @@
  * descriptions the readers follow (header.ts, ndb.ts, bdb.ts). Tests use them to build small
  * databases and damaged variants of them; the scanner itself never writes.
  */
-import { TAG, TYPE_INT32, TYPE_STRING } from './header.ts';
+import { type RpmHeader, TAG, TYPE_INT32, TYPE_STRING } from './header.ts';
 
-export interface HeaderFields {
-  readonly name: string;
-  readonly version: string;
-  readonly release: string;
-  readonly epoch?: number;
-  readonly arch?: string;
-  readonly sourceRpm?: string;
-  readonly license?: string;
-  readonly vendor?: string;
-}
+/** The header tags the writer sets: those the reader parses. */
+export type HeaderFields = RpmHeader;
 
 /** A header blob with the given tags, strings as STRING and the epoch as INT32, in tag order. */
 export function buildHeaderBlob(fields: HeaderFields): Buffer {
