@@ -1,9 +1,9 @@
 /**
  * Namespace labels for the webhook. The API server does not send the namespace's labels with an
- * AdmissionReview; Pod Security Admission reads them from its informer cache. Until Palisade reads
- * Namespaces from the API (future work), `admission serve` takes them from a file of Namespace
- * objects: YAML or JSON, one or several documents, or a List (`oc get namespaces -o yaml`).
- * Problems throw InputError naming the file and the place.
+ * AdmissionReview; Pod Security Admission reads them from its informer cache. `admission serve`
+ * reads them live from the API (namespace-watch.ts, `--namespace-labels-from-api`) or, here, from
+ * a file of Namespace objects (`--namespace-labels-file`): YAML or JSON, one or several documents,
+ * or a List (`oc get namespaces -o yaml`). Problems throw InputError naming the file and the place.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';

@@ -8,11 +8,13 @@ import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '#core';
 import { type HttpsReply, type HttpsSendInit, httpsSend } from '#test/helpers/https.ts';
+import { type FakeKubeApi, startFakeKubeApi } from '#test/helpers/kube-api.ts';
 import { makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
+import { type NamespaceLabelSource, watchNamespaces } from './namespace-watch.ts';
 import type { AdmissionReviewResponse } from './review.ts';
 import {
   ADMISSION_LATENCY_BUCKETS,
@@ -611,5 +613,180 @@ describe('admission webhook over HTTPS', { skip: OPENSSL_SKIP }, () => {
       listen({ context: { config: { admission: { defaults: { enforce: 'nonsense' } } } } }),
       /admission\.defaults\.enforce: unknown level "nonsense"/,
     );
+  });
+});
+
+/** Resolves once `pred` holds, checked after each event, lookup or list the source reports. */
+function sourceUntil(source: NamespaceLabelSource, pred: () => boolean): Promise<void> {
+  if (pred()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!pred()) return;
+      stop();
+      resolve();
+    };
+    const stop = source.subscribe({ event: check, list: check, lookup: check, restart: check });
+  });
+}
+
+describe('admission webhook with namespace labels from the Kubernetes API', { skip: OPENSSL_SKIP }, () => {
+  let dir = '';
+  let ca: Buffer;
+  let api: FakeKubeApi;
+  let kubeconfig = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-admission-api-'));
+    makeServingCerts(dir, ['tls', 'api']);
+    ca = readFileSync(join(dir, 'ca.crt'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(async () => {
+    api = await startFakeKubeApi(dir);
+    api.set('team-a');
+    api.set('dev', { 'palisade.io/warn': 'baseline' });
+    kubeconfig = join(dir, 'kubeconfig.yaml');
+    writeFileSync(kubeconfig, api.kubeconfig());
+  });
+  afterEach(() => api.close());
+
+  const privileged = (namespace: string, uid: string): Review =>
+    inNamespace(review('vap/requests/create-pod-privileged.json'), namespace, uid);
+
+  async function listen(
+    source: NamespaceLabelSource,
+    options: Partial<AdmissionServerOptions> = {},
+  ): Promise<AdmissionServer> {
+    return startAdmissionServer({
+      certFile: join(dir, 'tls.crt'),
+      keyFile: join(dir, 'tls.key'),
+      host: '127.0.0.1',
+      port: 0,
+      reloadIntervalMs: 0,
+      namespaceSource: source,
+      ...options,
+    });
+  }
+
+  it('is not ready before the first list, then decides with the live labels as they change', async () => {
+    const release = api.holdLists();
+    const source = await watchNamespaces({ kubeconfigFile: kubeconfig, backoff: { initialMs: 5, maxMs: 20 } });
+    const server = await listen(source);
+    try {
+      const waiting = await send(server.port, ca, { method: 'GET', path: '/readyz' });
+      assert.equal(waiting.status, 503, waiting.body);
+      assert.match(waiting.body, /^not ready\n/);
+      assert.match(
+        waiting.body,
+        /namespaces: waiting for the first list of Namespaces from https:\/\/127\.0\.0\.1:\d+/,
+      );
+      release();
+      assert.equal(await source.whenSynced(), true);
+      const ready = await send(server.port, ca, { method: 'GET', path: '/readyz' });
+      assert.equal(ready.status, 200, ready.body);
+      assert.match(
+        ready.body,
+        /namespaces: ok \(2 from https:\/\/127\.0\.0\.1:\d+, listed \S+, (watching|reconnecting)/,
+      );
+
+      // team-a has no mode labels: the defaults (privileged) allow the privileged pod.
+      assert.equal((await post(server.port, ca, privileged('team-a', 'u1'))).response.allowed, true);
+      await api.watchOpened(1);
+      api.set('team-a', { 'palisade.io/enforce': 'restricted' });
+      await sourceUntil(source, () => source.get('team-a')?.['palisade.io/enforce'] === 'restricted');
+      const denied = await post(server.port, ca, privileged('team-a', 'u2'));
+      assert.equal(denied.response.allowed, false);
+      assert.equal(denied.response.status?.code, 403);
+      assert.match(denied.response.status?.message ?? '', /violates Palisade policy "restricted:latest"/);
+
+      // Deleted: forgotten, then read once more (404): no labels, the defaults again.
+      api.remove('team-a');
+      await sourceUntil(source, () => source.get('team-a') === undefined);
+      assert.equal((await post(server.port, ca, privileged('team-a', 'u3'))).response.allowed, true);
+      assert.equal(api.calls.get, 1);
+
+      // 410: re-listed.
+      api.expire();
+      await sourceUntil(source, () => api.calls.list === 2);
+      await api.watchOpened(2);
+    } finally {
+      await server.close();
+    }
+    const m = parseMetrics(server.metrics()).samples;
+    assert.equal(m.get('palisade_admission_namespace_watch_events_total{type="MODIFIED"}'), 1);
+    assert.equal(m.get('palisade_admission_namespace_watch_events_total{type="DELETED"}'), 1);
+    assert.equal(m.get('palisade_admission_namespace_watch_events_total{type="ERROR"}'), 1);
+    assert.equal(m.get('palisade_admission_namespace_watch_restarts_total{reason="expired"}'), 1);
+    assert.equal(m.get('palisade_admission_namespace_lists_total{result="ok"}'), 2);
+    assert.equal(m.get('palisade_admission_namespace_lookups_total{result="hit"}'), 2);
+    assert.equal(m.get('palisade_admission_namespace_lookups_total{result="not-found"}'), 1);
+    assert.equal(m.get('palisade_admission_namespaces'), 1);
+    assert.equal(await source.whenSynced(), true);
+    assert.equal(source.state().watching, false, 'closed with the server');
+  });
+
+  it('reads a namespace the watch has not seen before deciding, on /validate and /mutate', async () => {
+    const source = await watchNamespaces({ kubeconfigFile: kubeconfig });
+    const seen: string[] = [];
+    const server = await listen(source, {
+      mutate: (request, { namespaceLabels }) => {
+        seen.push(`${request.namespace} ${namespaceLabels?.['palisade.io/mutate']}`);
+        return [];
+      },
+    });
+    try {
+      await source.whenSynced();
+      api.set('fresh', { 'palisade.io/enforce': 'baseline', 'palisade.io/mutate': 'true' }, { silent: true });
+      const denied = await post(server.port, ca, privileged('fresh', 'u1'));
+      assert.equal(denied.response.allowed, false);
+      assert.match(denied.response.status?.message ?? '', /violates Palisade policy "baseline:latest"/);
+      assert.equal(api.calls.get, 1);
+      await post(server.port, ca, privileged('fresh', 'u2'), '/mutate');
+      assert.deepEqual(seen, ['fresh true']);
+      assert.equal(api.calls.get, 1, 'the GET answer is cached');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports list and lookup failures and applies the failure policy when labels cannot be read', async () => {
+    const denied = join(dir, 'denied.yaml');
+    writeFileSync(denied, api.kubeconfig().replace(/token: .*/, 'token: wrong'));
+    const source = await watchNamespaces({ kubeconfigFile: denied, backoff: { initialMs: 5, maxMs: 20 } });
+    const diagnostics: Diagnostic[] = [];
+    const server = await listen(source, { onDiagnostic: (d) => diagnostics.push(d) });
+    try {
+      await sourceUntil(source, () => source.state().lastError !== undefined);
+      const ready = await send(server.port, ca, { method: 'GET', path: '/readyz' });
+      assert.equal(ready.status, 503);
+      assert.match(ready.body, /namespaces: waiting for the first list .*\(last error: HTTP 401\)/);
+      const answer = await post(server.port, ca, privileged('team-a', 'u1'));
+      assert.equal(answer.response.allowed, false, 'failure policy Fail');
+      assert.equal(answer.response.status?.code, 500);
+      assert.match(
+        answer.response.status?.message ?? '',
+        /failed to look up namespace "team-a": cannot read Namespace "team-a" from https:\/\/127\.0\.0\.1:\d+: HTTP 401/,
+      );
+    } finally {
+      await server.close();
+    }
+    const watchFailed = diagnostics.find((d) => d.code === 'admission.webhook.namespace-watch-failed');
+    assert.match(
+      watchFailed?.message ?? '',
+      /^cannot list Namespaces from https:\/\/127\.0\.0\.1:\d+: HTTP 401; retrying in \d+ ms$/,
+    );
+    assert.match(watchFailed?.location.file ?? '', /^<namespaces from https:\/\/127\.0\.0\.1:\d+>$/);
+    assert.ok(diagnostics.some((d) => d.code === 'admission.webhook.namespace-lookup-failed'));
+    const m = parseMetrics(server.metrics()).samples;
+    assert.ok((m.get('palisade_admission_namespace_lists_total{result="error"}') ?? 0) >= 1);
+    assert.equal(m.get('palisade_admission_namespace_lookups_total{result="error"}'), 1);
+  });
+
+  it('refuses a namespace labels file and a source together, and closes the source', async () => {
+    const source = await watchNamespaces({ kubeconfigFile: kubeconfig });
+    const file = join(dir, 'namespaces.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Namespace\nmetadata: { name: x }\n');
+    await assert.rejects(listen(source, { namespaceLabelsFile: file }), /from a file or from the API server, not both/);
+    assert.equal(await source.whenSynced(), false);
+    assert.equal(api.calls.list, 0);
   });
 });

@@ -10,8 +10,9 @@
  *   otherwise). Mutation fails open: a hook that throws or overruns the budget gives an allowed
  *   answer without patch, with a warning and an `error` audit annotation.
  * - `GET /healthz`: 200 while the process serves. `GET /readyz`: 200 when the certificate is
- *   loaded and valid now, the policies and namespace labels are loaded and the server is not
- *   closing; 503 with the reasons otherwise. `GET /metrics`: Prometheus text format.
+ *   loaded and valid now, the policies and namespace labels are loaded (a namespace source has
+ *   done its first list) and the server is not closing; 503 with the reasons otherwise.
+ *   `GET /metrics`: Prometheus text format.
  *
  * Limits: bodies over `maxBodyBytes` (default 3 MiB, the API server's own limit on webhook
  * requests) get 413 and the connection is closed without reading the rest; at most `maxInFlight`
@@ -28,11 +29,18 @@
  *
  * The certificate and key files and the namespace labels file are watched and reloaded; a bad new
  * file keeps the previous one (reported through `onDiagnostic` and the metrics).
+ *
+ * Namespace labels come from `namespaceLabelsFile`, or live from `namespaceSource`
+ * (namespace-watch.ts: list and watch of the Kubernetes API), or from `context.namespaceLabels`.
+ * With a source, /readyz fails until its first list; a namespace it has not seen is read (GET)
+ * before the decision, within the time budget, and the synchronous decision then reads the labels
+ * fetched for its request. Watch failures are diagnostics; the last known labels stay in use.
  */
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import {
+  ConfigError,
   Counter,
   closeGracefully,
   createTlsReloader,
@@ -47,6 +55,14 @@ import {
   watchFiles,
 } from '#core';
 import { type AdmissionContext, type AdmissionOutcome, createAdmission, type FailurePolicy } from './evaluate.ts';
+import {
+  NAMESPACE_LOOKUP_RESULTS,
+  NAMESPACE_WATCH_EVENT_TYPES,
+  NAMESPACE_WATCH_RESTART_REASONS,
+  type NamespaceLabelRecord,
+  type NamespaceLabelSource,
+  type NamespaceSourceListener,
+} from './namespace-watch.ts';
 import { type NamespaceLabelMap, readNamespaceLabels } from './namespaces.ts';
 import {
   type AdmissionDecision,
@@ -69,6 +85,10 @@ export const ADMISSION_SERVER_DIAGNOSTIC_CODES = {
   internalError: 'admission.webhook.internal-error',
   tlsReload: 'admission.webhook.tls-reload-failed',
   namespacesReload: 'admission.webhook.namespaces-reload-failed',
+  /** A list or watch of Namespaces failed (retried; the last known labels stay in use). */
+  namespaceWatch: 'admission.webhook.namespace-watch-failed',
+  /** The GET of a namespace the source had not seen failed (the failure policy decides). */
+  namespaceLookup: 'admission.webhook.namespace-lookup-failed',
 } as const;
 
 /** A validating decision; may be asynchronous (it is then cut at the time budget). */
@@ -111,6 +131,12 @@ export interface AdmissionServerOptions {
    * labels; replaces `context.namespaceLabels`. Watched and reloaded.
    */
   readonly namespaceLabelsFile?: string;
+  /**
+   * Namespace labels kept live (namespace-watch.ts' watchNamespaces); replaces
+   * `context.namespaceLabels`; not with `namespaceLabelsFile`. The server starts it and closes it
+   * (also when the start fails).
+   */
+  readonly namespaceSource?: NamespaceLabelSource;
   /** Replaces createAdmission's decision on /validate (tests, other engines). */
   readonly validate?: ValidateHook;
   /** Patches for /mutate; without it /mutate allows everything unchanged. */
@@ -210,7 +236,83 @@ function isOutcome(decision: AdmissionDecision): decision is AdmissionOutcome {
   return 'detail' in decision;
 }
 
+type Prefetched = { readonly labels: NamespaceLabelRecord | undefined } | { readonly error: unknown };
+
+/** Metrics of a namespace source, in the server's registry; returns the listener that moves them. */
+function namespaceSourceMetrics(
+  registry: MetricRegistry,
+  source: NamespaceLabelSource,
+  problem: (message: string) => void,
+): NamespaceSourceListener {
+  const events = registry.register(
+    new Counter('palisade_admission_namespace_watch_events_total', 'Namespace watch events by type.', ['type']),
+  );
+  const restarts = registry.register(
+    new Counter(
+      'palisade_admission_namespace_watch_restarts_total',
+      'Namespace watches started again, by reason: expired (410, re-listed), closed (ended by the server or idle), error.',
+      ['reason'],
+    ),
+  );
+  const lists = registry.register(
+    new Counter('palisade_admission_namespace_lists_total', 'Full lists of Namespaces by result (ok, error).', [
+      'result',
+    ]),
+  );
+  const lookups = registry.register(
+    new Counter(
+      'palisade_admission_namespace_lookups_total',
+      'Namespace label lookups of the reviews: hit (cached), fetched (GET), not-found (404), error (GET failed).',
+      ['result'],
+    ),
+  );
+  registry.register(
+    new Gauge('palisade_admission_namespaces', 'Namespaces whose labels are known.', [], (g) =>
+      g.set({}, source.state().namespaces),
+    ),
+  );
+  registry.register(
+    new Gauge('palisade_admission_namespace_watch_connected', '1 while the Namespace watch is connected.', [], (g) =>
+      g.set({}, source.state().watching ? 1 : 0),
+    ),
+  );
+  for (const type of NAMESPACE_WATCH_EVENT_TYPES) events.touch({ type });
+  for (const reason of NAMESPACE_WATCH_RESTART_REASONS) restarts.touch({ reason });
+  for (const result of ['ok', 'error']) lists.touch({ result });
+  for (const result of NAMESPACE_LOOKUP_RESULTS) lookups.touch({ result });
+  return {
+    event: (type) => events.inc({ type }),
+    restart: (reason) => restarts.inc({ reason }),
+    list: (result) => lists.inc({ result }),
+    lookup: (result) => lookups.inc({ result }),
+    problem,
+  };
+}
+
+/** The /readyz line of a namespace source: not ready until its first list. */
+function namespaceSourceReady(source: NamespaceLabelSource): { readonly ok: boolean; readonly line: string } {
+  const state = source.state();
+  const last = state.lastError === undefined ? '' : ` (last error: ${state.lastError})`;
+  if (!state.synced || state.listedAt === undefined) {
+    return { ok: false, line: `namespaces: waiting for the first list of Namespaces from ${state.origin}${last}` };
+  }
+  const watch = state.watching ? 'watching' : `reconnecting the watch${last}`;
+  return {
+    ok: true,
+    line: `namespaces: ok (${state.namespaces} from ${state.origin}, listed ${state.listedAt.toISOString()}, ${watch})`,
+  };
+}
+
 export async function startAdmissionServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
+  try {
+    return await startServer(options);
+  } catch (error) {
+    await options.namespaceSource?.close();
+    throw error;
+  }
+}
+
+async function startServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_ADMISSION_MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_ADMISSION_TIMEOUT_MS;
   const maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_ADMISSION_MAX_IN_FLIGHT);
@@ -299,14 +401,29 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
 
   // --- namespace labels ---
   const namespaceFile = options.namespaceLabelsFile;
+  const namespaceSource = options.namespaceSource;
+  if (namespaceFile !== undefined && namespaceSource !== undefined) {
+    throw new ConfigError(
+      'config.invalid',
+      'the namespace labels come from a file or from the API server, not both (namespaceLabelsFile, namespaceSource)',
+    );
+  }
   let namespaces: NamespaceLabelMap | undefined =
     namespaceFile === undefined ? undefined : await readNamespaceLabels(namespaceFile);
   let namespacesLoadedAt = new Date();
+  /** The labels fetched for the request being decided: createAdmission's lookup is synchronous. */
+  let prefetched: { readonly name: string; readonly result: Prefetched } | undefined;
+  function sourceLabels(name: string): NamespaceLabelRecord | undefined {
+    if (prefetched?.name !== name) return namespaceSource?.get(name);
+    if ('error' in prefetched.result) throw prefetched.result.error;
+    return prefetched.result.labels;
+  }
   const admission = options.validate
     ? undefined
     : createAdmission({
         ...context,
         ...(namespaceFile === undefined ? {} : { namespaceLabels: (name: string) => namespaces?.get(name) }),
+        ...(namespaceSource === undefined ? {} : { namespaceLabels: sourceLabels }),
       });
   /** The labels of a namespace from the file, else from `context.namespaceLabels` (may throw). */
   function namespaceLabelsOf(name: string): Readonly<Record<string, string>> | undefined {
@@ -315,8 +432,35 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     if (source === undefined) return undefined;
     return typeof source === 'function' ? source(name) : source.get(name);
   }
+  const sourceOrigin = (): string => `<namespaces from ${namespaceSource?.state().origin ?? '?'}>`;
+  /** The labels of a namespace from the source: cached, or read (GET) on a miss; failures reported. */
+  async function lookupLabels(source: NamespaceLabelSource, name: string): Promise<Prefetched> {
+    try {
+      return { labels: await source.lookup(name) };
+    } catch (error) {
+      report({
+        level: 'warning',
+        code: ADMISSION_SERVER_DIAGNOSTIC_CODES.namespaceLookup,
+        message: messageOf(error),
+        location: { file: sourceOrigin() },
+      });
+      return { error };
+    }
+  }
+  const admit: ValidateHook = (request) => (admission as { admit: ValidateHook }).admit(request);
+  /** With a source: the namespace's labels first (async), then the synchronous decision. */
+  async function admitWithSource(source: NamespaceLabelSource, request: AdmissionRequest): Promise<AdmissionDecision> {
+    const name = request.namespace;
+    prefetched = name ? { name, result: await lookupLabels(source, name) } : undefined;
+    try {
+      return await admit(request);
+    } finally {
+      prefetched = undefined;
+    }
+  }
   const validate: ValidateHook =
-    options.validate ?? ((request) => (admission as { admit: ValidateHook }).admit(request));
+    options.validate ??
+    (namespaceSource === undefined ? admit : (request) => admitWithSource(namespaceSource, request));
 
   async function reloadNamespaces(): Promise<boolean> {
     if (namespaceFile === undefined) return false;
@@ -406,6 +550,11 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
         `namespaces: ok (${namespaces?.size ?? 0} from ${namespaceFile}, loaded ${namespacesLoadedAt.toISOString()})`,
       );
     }
+    if (namespaceSource !== undefined) {
+      const source = namespaceSourceReady(namespaceSource);
+      ok &&= source.ok;
+      lines.push(source.line);
+    }
     if (closing) {
       ok = false;
       lines.push('server: shutting down');
@@ -484,9 +633,15 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     }
     const hook = options.mutate;
     if (!hook) return { allowed: true, warnings: [], auditAnnotations: {} };
+    const withLabels = (labels: Readonly<Record<string, string>> | undefined) =>
+      hook(request, labels === undefined ? {} : { namespaceLabels: labels });
     const result = await withBudget(() => {
-      const labels = request.namespace ? namespaceLabelsOf(request.namespace) : undefined;
-      return hook(request, labels === undefined ? {} : { namespaceLabels: labels });
+      const name = request.namespace;
+      if (namespaceSource === undefined || !name) return withLabels(name ? namespaceLabelsOf(name) : undefined);
+      return lookupLabels(namespaceSource, name).then((found) => {
+        if ('error' in found) throw found.error;
+        return withLabels(found.labels);
+      });
     }, timeoutMs);
     if (!('value' in result)) return over(result);
     const answer = result.value;
@@ -676,6 +831,18 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
       }),
   });
 
+  if (namespaceSource !== undefined) {
+    const problem = (message: string): void =>
+      report({
+        level: 'warning',
+        code: ADMISSION_SERVER_DIAGNOSTIC_CODES.namespaceWatch,
+        message,
+        location: { file: sourceOrigin() },
+      });
+    namespaceSource.subscribe(namespaceSourceMetrics(registry, namespaceSource, problem));
+    namespaceSource.start();
+  }
+
   const host = options.host ?? '0.0.0.0';
   let port: number;
   try {
@@ -703,7 +870,8 @@ export async function startAdmissionServer(options: AdmissionServerOptions): Pro
     close(graceMs = 5000): Promise<void> {
       if (!closing) {
         watch.close();
-        closing = closeGracefully(server, graceMs);
+        // The source last: requests in flight may still read its labels.
+        closing = closeGracefully(server, graceMs).finally(() => namespaceSource?.close());
       }
       return closing;
     },

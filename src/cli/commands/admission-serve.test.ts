@@ -14,6 +14,7 @@ import { Command } from 'commander';
 import type { AdmissionReviewResponse } from '#admission';
 import { captureIo } from '#test/helpers/cli.ts';
 import { httpsSend } from '#test/helpers/https.ts';
+import { startFakeKubeApi } from '#test/helpers/kube-api.ts';
 import { makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
 import { run } from '../main.ts';
 import { admissionCommand } from './admission.ts';
@@ -40,7 +41,7 @@ describe('palisade admission serve', { skip: OPENSSL_SKIP }, () => {
   let dir = '';
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'palisade-cli-admission-'));
-    makeServingCerts(dir, ['tls']);
+    makeServingCerts(dir, ['tls', 'api']);
     writeFileSync(
       join(dir, 'namespaces.json'),
       JSON.stringify({
@@ -178,5 +179,74 @@ describe('palisade admission serve', { skip: OPENSSL_SKIP }, () => {
     const broken = ['--policies', join(FIX, 'vap/broken')];
     assert.equal(await run(['admission', 'serve', ...certArgs, '--port', '0', ...broken], f.io), 2);
     assert.match(f.err(), /--policies: \d+ error\(s\) above; not starting the webhook/);
+  });
+
+  it('reads the namespace labels from the API with --namespace-labels-from-api --kubeconfig', async () => {
+    const api = await startFakeKubeApi(dir);
+    api.set('shop', { 'palisade.io/enforce': 'baseline' });
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    writeFileSync(kubeconfig, api.kubeconfig());
+    const cap = captureIo();
+    const controller = new AbortController();
+    const program = new Command('palisade').exitOverride();
+    program.addCommand(admissionCommand(cap.io, { signal: controller.signal }).exitOverride());
+    const args = ['admission', 'serve', '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key')];
+    const done = program.parseAsync(
+      [...args, '--host', '127.0.0.1', '--port', '0', '--namespace-labels-from-api', '--kubeconfig', kubeconfig],
+      { from: 'user' },
+    );
+    const ca = readFileSync(join(dir, 'ca.crt'));
+    try {
+      await waitFor(() => /listening on https:\/\/127\.0\.0\.1:\d+ /.test(cap.err()), `listening; ${cap.err()}`);
+      const port = Number(/127\.0\.0\.1:(\d+) \(POST/.exec(cap.err())?.[1]);
+      let ready: [number, string] = [0, ''];
+      for (let i = 0; i < 100 && ready[0] !== 200; i++) {
+        ready = await call(port, ca, 'GET', '/readyz');
+        if (ready[0] !== 200) await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(ready[0], 200, ready[1]);
+      assert.match(ready[1], /namespaces: ok \(1 from https:\/\/127\.0\.0\.1:\d+, listed /);
+
+      const deployment = readFileSync(join(FIX, 'reviews/create-deployment.json'), 'utf8');
+      const denied = JSON.parse((await call(port, ca, 'POST', '/validate', deployment))[1]) as AdmissionReviewResponse;
+      assert.match(denied.response.status?.message ?? '', /violates Palisade policy "baseline:latest"/);
+      await api.watchOpened(1);
+      api.set('shop', { 'palisade.io/enforce': 'privileged' });
+      let allowed = false;
+      for (let i = 0; i < 100 && !allowed; i++) {
+        const [, body] = await call(port, ca, 'POST', '/validate', deployment);
+        allowed = (JSON.parse(body) as AdmissionReviewResponse).response.allowed;
+        if (!allowed) await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(allowed, true, 'the MODIFIED event reached the decision');
+      const [, metrics] = await call(port, ca, 'GET', '/metrics');
+      assert.match(metrics, /^palisade_admission_namespace_watch_events_total\{type="MODIFIED"\} 1$/m);
+    } finally {
+      controller.abort();
+      await done;
+      await api.close();
+    }
+    assert.match(cap.err(), /palisade: namespaces: (waiting for the first list|ok)/);
+    assert.doesNotMatch(cap.err(), /every namespace gets the config defaults/);
+    assert.match(cap.err(), /palisade: stopped\n$/);
+    assert.equal(cap.code(), 0, cap.err());
+  });
+
+  it('is a usage error to mix the namespace label sources, or to give a kubeconfig that does not load', async () => {
+    const certArgs = ['--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--host', '127.0.0.1'];
+    const both = captureIo();
+    const file = ['--namespace-labels-file', join(dir, 'namespaces.json')];
+    assert.equal(
+      await run(['admission', 'serve', ...certArgs, '--port', '0', ...file, '--namespace-labels-from-api'], both.io),
+      2,
+    );
+    assert.match(both.err(), /--namespace-labels-from-api and --namespace-labels-file cannot be used together/);
+    const alone = captureIo();
+    assert.equal(await run(['admission', 'serve', ...certArgs, '--port', '0', '--kubeconfig', 'kc'], alone.io), 2);
+    assert.match(alone.err(), /--kubeconfig is only used with --namespace-labels-from-api/);
+    const missing = captureIo();
+    const api = ['--namespace-labels-from-api', '--kubeconfig', join(dir, 'missing-kubeconfig')];
+    assert.equal(await run(['admission', 'serve', ...certArgs, '--port', '0', ...api], missing.io), 2);
+    assert.match(missing.err(), /cannot load .*missing-kubeconfig/);
   });
 });
