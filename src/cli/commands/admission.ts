@@ -21,6 +21,7 @@ import { EXIT } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
 import { processSignal } from '../signals.ts';
+import { manifestsCommand } from './admission-manifests.ts';
 
 function shared(name: string): OptionDef {
   const def = SCAN_OPTIONS.find((d) => d.name === name);
@@ -94,7 +95,22 @@ export const ADMISSION_SERVE_OPTIONS: readonly OptionDef[] = [
     placeholder: '<file>',
     type: 'string',
     description:
-      'Namespace objects (YAML or JSON, e.g. `oc get namespaces -o yaml`) giving each namespace its labels (reloaded when it changes); without it, every namespace gets the config defaults.',
+      'Namespace objects (YAML or JSON, e.g. `oc get namespaces -o yaml`) giving each namespace its labels (reloaded when it changes); without it or --namespace-labels-from-api, every namespace gets the config defaults.',
+  },
+  {
+    name: 'namespaceLabelsFromApi',
+    flag: 'namespace-labels-from-api',
+    type: 'boolean',
+    description:
+      'Read the namespace labels from the Kubernetes API: list and watch Namespaces (RBAC: get, list, watch on namespaces), GET a namespace not seen yet; /readyz fails until the first list. Not with --namespace-labels-file.',
+  },
+  {
+    name: 'kubeconfig',
+    flag: 'kubeconfig',
+    placeholder: '<file>',
+    type: 'string',
+    description:
+      'Kubeconfig for --namespace-labels-from-api (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account).',
   },
   {
     name: 'policies',
@@ -190,9 +206,10 @@ enforce, warn and audit modes, the image gate (config admission.imageGate) and t
 /mutate adds secure defaults to workloads in namespaces labelled palisade.io/mutate=true (config
 admission.mutation). /metrics is in the Prometheus text format.
 
-The API server does not send namespace labels: --namespace-labels-file stands in for them (reading
-Namespaces from the API is not built yet). The certificate, key and that file are reloaded when
-they change; a bad new file keeps the previous one.
+The API server does not send namespace labels: --namespace-labels-from-api lists and watches the
+Namespaces (as Pod Security Admission's cache does; /readyz fails until the first list), or
+--namespace-labels-file reads them from a file. The certificate, key and that file are reloaded
+when they change; a bad new file keeps the previous one.
 
 Answers: 200 with the AdmissionReview; 400 body not an AdmissionReview; 413 body too large; 415 not
 JSON; 429 too many reviews in flight. The API server applies the webhook configuration's
@@ -200,9 +217,10 @@ failurePolicy to any answer but 200. Runs until SIGINT or SIGTERM, then lets req
 finish. Exit codes: 0 stopped cleanly; 2 usage, config or input error (including a certificate,
 policy or namespace file that does not load). See docs/admission.md.
 
-Example:
+Examples:
   palisade admission serve --cert tls.crt --key tls.key --namespace-labels-file namespaces.yaml \\
-    --policies policies/ --config palisade.yaml`,
+    --policies policies/ --config palisade.yaml
+  palisade admission serve --cert tls.crt --key tls.key --namespace-labels-from-api --config palisade.yaml`,
     );
   addTableOptions(serve, ADMISSION_SERVE_OPTIONS);
   serve.action(async () => {
@@ -215,6 +233,14 @@ Example:
     const maxInFlight = integer('max-in-flight', values.maxInFlight as string, 1, 100_000);
     const failurePolicy = values.failurePolicy as 'Fail' | 'Ignore' | undefined;
     const namespaceLabelsFile = values.namespaceLabelsFile as string | undefined;
+    const fromApi = values.namespaceLabelsFromApi === true;
+    const kubeconfig = values.kubeconfig as string | undefined;
+    if (fromApi && namespaceLabelsFile !== undefined) {
+      throw new UsageError('--namespace-labels-from-api and --namespace-labels-file cannot be used together');
+    }
+    if (kubeconfig !== undefined && !fromApi) {
+      throw new UsageError('--kubeconfig is only used with --namespace-labels-from-api');
+    }
     const admission = await import('#admission');
 
     const policyPaths = Array.isArray(values.policies) ? values.policies.map(String) : [];
@@ -238,13 +264,18 @@ Example:
     const onDiagnostic = (d: Diagnostic): void => {
       const always =
         d.code === admission.ADMISSION_SERVER_DIAGNOSTIC_CODES.tlsReload ||
-        d.code === admission.ADMISSION_SERVER_DIAGNOSTIC_CODES.namespacesReload;
+        d.code === admission.ADMISSION_SERVER_DIAGNOSTIC_CODES.namespacesReload ||
+        d.code === admission.ADMISSION_SERVER_DIAGNOSTIC_CODES.namespaceWatch;
       if (always || shown++ < SHOWN_DIAGNOSTICS) {
         io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
       } else if (shown === SHOWN_DIAGNOSTICS + 1) {
         io.stderr('palisade: more request diagnostics are not shown (see /metrics)\n');
       }
     };
+    // Loaded before the server starts: a kubeconfig that does not load is a usage error (exit 2).
+    const namespaceSource = fromApi
+      ? await admission.watchNamespaces(kubeconfig === undefined ? {} : { kubeconfigFile: kubeconfig })
+      : undefined;
     let server: Awaited<ReturnType<typeof admission.startAdmissionServer>>;
     try {
       server = await admission.startAdmissionServer({
@@ -262,6 +293,7 @@ Example:
         mutate: (request, { namespaceLabels }) =>
           admission.mutateRequest(request, { ...mutation, ...(namespaceLabels ? { namespaceLabels } : {}) }),
         ...(namespaceLabelsFile !== undefined ? { namespaceLabelsFile } : {}),
+        ...(namespaceSource !== undefined ? { namespaceSource } : {}),
         ...(failurePolicy ? { failurePolicy } : {}),
         maxBodyBytes: values.maxBodySize as number,
         timeoutMs,
@@ -276,9 +308,9 @@ Example:
       `palisade: listening on https://${host.includes(':') ? `[${host}]` : host}:${server.port} (POST /validate, /mutate; GET /healthz, /readyz, /metrics)\n`,
     );
     for (const line of server.ready().lines) io.stderr(`palisade: ${line}\n`);
-    if (namespaceLabelsFile === undefined) {
+    if (namespaceLabelsFile === undefined && !fromApi) {
       io.stderr(
-        'palisade: warning: no --namespace-labels-file: every namespace gets the config defaults (admission.defaults)\n',
+        'palisade: warning: no --namespace-labels-file or --namespace-labels-from-api: every namespace gets the config defaults (admission.defaults)\n',
       );
     }
 
@@ -380,5 +412,6 @@ Examples:
     );
   });
   admission.addCommand(serveCommand(io, commandOptions));
+  admission.addCommand(manifestsCommand(io));
   return admission;
 }
