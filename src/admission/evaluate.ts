@@ -302,6 +302,68 @@ interface Compiled {
   readonly exemptions: NonNullable<NonNullable<Config['admission']>['exemptions']>;
   readonly checksFor: (level: string) => readonly AnyCheck[];
   readonly settingsFor: (version: LevelVersion) => CheckSettings;
+  /** What a namespace policy evaluates; cached per distinct policy. */
+  readonly planFor: (policy: NamespacePolicy) => EvaluationPlan;
+}
+
+/**
+ * The evaluations a namespace policy needs: one per distinct version of its active modes, of every
+ * check some mode at that version runs, and for each active mode the checks it reads.
+ */
+interface EvaluationPlan {
+  readonly versions: readonly {
+    readonly minor: number;
+    readonly checks: readonly AnyCheck[];
+    readonly settings: CheckSettings;
+    /** The version of the first active mode (its exemption diagnostics become warnings). */
+    readonly first: boolean;
+  }[];
+  readonly modes: readonly {
+    readonly mode: AdmissionMode;
+    readonly policy: string;
+    readonly checks: readonly string[];
+    readonly ids: ReadonlySet<string>;
+    readonly minor: number;
+  }[];
+}
+
+/** Distinct policies kept (namespace labels choose them; more are planned again, never unbounded). */
+const MAX_PLANS = 256;
+
+function makePlan(policy: NamespacePolicy, compiled: Omit<Compiled, 'planFor'>): EvaluationPlan {
+  const active = ADMISSION_MODES.filter((mode) => policy[mode].level !== 'privileged');
+  const byVersion = new Map<number, { checks: Map<string, AnyCheck>; mode: AdmissionMode }>();
+  for (const mode of active) {
+    const minor = policy[mode].version.minor;
+    let entry = byVersion.get(minor);
+    if (!entry) {
+      entry = { checks: new Map(), mode };
+      byVersion.set(minor, entry);
+    }
+    for (const check of compiled.checksFor(policy[mode].level)) {
+      entry.checks.set(check.meta.id, check);
+    }
+  }
+  const firstMinor = active[0] === undefined ? undefined : policy[active[0]].version.minor;
+  return {
+    versions: [...byVersion].map(([minor, { checks, mode }]) => ({
+      minor,
+      checks: [...checks.values()],
+      settings: compiled.settingsFor(policy[mode]),
+      first: minor === firstMinor,
+    })),
+    modes: active.map((mode) => {
+      const levelVersion = policy[mode];
+      const checks = compiled.checksFor(levelVersion.level).map((c) => c.meta.id);
+      return {
+        mode,
+        policy: formatLevelVersion(levelVersion),
+        checks,
+        ids: new Set(checks),
+        minor: levelVersion.version.minor,
+      };
+    }),
+  };
 }
 
 function compile(context: AdmissionContext): Compiled {
@@ -311,7 +373,8 @@ function compile(context: AdmissionContext): Compiled {
   const available = context.checks ?? CHECKS.filter((check) => check.meta.admission);
   const selections = new Map<string, readonly AnyCheck[]>();
   const settings = new Map<number, CheckSettings>();
-  return {
+  const plans = new Map<string, EvaluationPlan>();
+  const compiled: Compiled = {
     defaults,
     honorPodSecurityLabels: admission.honorPodSecurityLabels ?? true,
     failurePolicy: context.failurePolicy ?? admission.failurePolicy ?? 'Fail',
@@ -340,7 +403,20 @@ function compile(context: AdmissionContext): Compiled {
       }
       return resolved;
     },
+    planFor(policy) {
+      const key = ADMISSION_MODES.map(
+        (m) => `${policy[m].level}\0${policy[m].versionText}\0${policy[m].version.minor}`,
+      ).join('\0');
+      let plan = plans.get(key);
+      if (!plan) {
+        if (plans.size >= MAX_PLANS) plans.clear();
+        plan = makePlan(policy, compiled);
+        plans.set(key, plan);
+      }
+      return plan;
+    },
   };
+  return compiled;
 }
 
 function lookupLabels(
@@ -571,28 +647,14 @@ function decide(
   partial: Pending,
 ): AdmissionOutcome {
   const { warnings, auditAnnotations, base } = partial;
-  const active = ADMISSION_MODES.filter((mode) => policy[mode].level !== 'privileged');
-  // One evaluation per distinct policy version, of every check some mode at that version runs.
-  const byVersion = new Map<number, Map<string, AnyCheck>>();
-  for (const mode of active) {
-    const minor = policy[mode].version.minor;
-    let checks = byVersion.get(minor);
-    if (!checks) {
-      checks = new Map();
-      byVersion.set(minor, checks);
-    }
-    for (const check of compiled.checksFor(policy[mode].level)) {
-      checks.set(check.meta.id, check);
-    }
-  }
+  const plan = compiled.planFor(policy);
   const inventory = buildInventory([resource]);
   const findingsByVersion = new Map<number, Finding[]>();
   const errors: string[] = [];
   const now = context.now?.() ?? new Date();
   const config = context.config ?? {};
-  for (const [minor, checks] of byVersion) {
-    const mode = active.find((m) => policy[m].version.minor === minor) as AdmissionMode;
-    const evaluated = evaluate(inventory, [...checks.values()], compiled.settingsFor(policy[mode]), { retain: 'fail' });
+  for (const { minor, checks, settings, first } of plan.versions) {
+    const evaluated = evaluate(inventory, checks, settings, { retain: 'fail' });
     const exempted = applyExemptions(evaluated.findings, () => resource, {
       exemptions: config.exemptions ?? [],
       annotations: config.annotations ?? { enabled: true, forbid: { checks: [], namespaces: [] } },
@@ -600,7 +662,7 @@ function decide(
       resolveCheck: (key) => checkRegistry.get(key),
       ...(context.configFile ? { configFile: context.configFile } : {}),
     });
-    if (minor === policy[active[0] as AdmissionMode].version.minor) {
+    if (first) {
       // Exemption diagnostics (an annotation without a reason, an expired date) once, as warnings.
       for (const diagnostic of exempted.diagnostics) {
         warnings.push(`palisade: ${diagnostic.message}`);
@@ -613,16 +675,12 @@ function decide(
     }
     findingsByVersion.set(minor, exempted.findings);
   }
-  const modes: ModeResult[] = active.map((mode) => {
-    const levelVersion = policy[mode];
-    const ids = compiled.checksFor(levelVersion.level).map((c) => c.meta.id);
-    return {
-      mode,
-      policy: formatLevelVersion(levelVersion),
-      checks: ids,
-      failed: failedChecksOf(findingsByVersion.get(levelVersion.version.minor) ?? [], new Set(ids)),
-    };
-  });
+  const modes: ModeResult[] = plan.modes.map(({ mode, policy: name, checks, ids, minor }) => ({
+    mode,
+    policy: name,
+    checks,
+    failed: failedChecksOf(findingsByVersion.get(minor) ?? [], ids),
+  }));
   const result = (m: AdmissionMode): ModeResult | undefined => modes.find((r) => r.mode === m);
   const enforce = result('enforce');
   const warn = result('warn');

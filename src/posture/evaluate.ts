@@ -223,16 +223,19 @@ export interface EvaluateOptions {
   readonly retain?: 'all' | 'fail';
 }
 
-/** Evaluate checks over every resource they target. */
-export function evaluate(
-  inventory: Inventory,
-  checks: readonly AnyCheck[],
-  settings: CheckSettings,
-  options: EvaluateOptions = {},
-): EvaluateResult {
-  const retainAll = options.retain !== 'fail';
-  const intern = createInterner();
-  const ctx = createContext(inventory, settings);
+interface CheckRouting {
+  /** Checks that target every workload (their pod spec). */
+  readonly workloadChecks: readonly AnyCheck[];
+  /** Checks by the kind they target, with the API group when the target names one. */
+  readonly byKind: ReadonlyMap<string, readonly { readonly check: AnyCheck; readonly apiGroup?: string }[]>;
+}
+
+/** Routing per checks array: admission evaluates the same (cached) array once per request. */
+const routings = new WeakMap<readonly AnyCheck[], CheckRouting>();
+
+function routeChecks(checks: readonly AnyCheck[]): CheckRouting {
+  const cached = routings.get(checks);
+  if (cached) return cached;
   const workloadChecks: AnyCheck[] = [];
   const byKind = new Map<string, { check: AnyCheck; apiGroup?: string }[]>();
   for (const check of checks) {
@@ -249,6 +252,22 @@ export function evaluate(
       list.push(target.apiGroup === undefined ? { check } : { check, apiGroup: target.apiGroup });
     }
   }
+  const routing = { workloadChecks, byKind };
+  routings.set(checks, routing);
+  return routing;
+}
+
+/** Evaluate checks over every resource they target. */
+export function evaluate(
+  inventory: Inventory,
+  checks: readonly AnyCheck[],
+  settings: CheckSettings,
+  options: EvaluateOptions = {},
+): EvaluateResult {
+  const retainAll = options.retain !== 'fail';
+  const intern = createInterner();
+  const ctx = createContext(inventory, settings);
+  const { workloadChecks, byKind } = routeChecks(checks);
   const findings: Finding[] = [];
   const counts: Record<FindingStatus, number> = { pass: 0, fail: 0, 'not-applicable': 0, error: 0 };
   const unknownKinds: Record<string, number> = {};
