@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '#core';
 import { type HttpsReply, type HttpsSendInit, httpsSend } from '#test/helpers/https.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '#test/helpers/kube-api.ts';
-import { makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
+import { makeCa, makeLeaf, makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
 import { type NamespaceLabelSource, watchNamespaces } from './namespace-watch.ts';
 import type { AdmissionReviewResponse } from './review.ts';
 import {
@@ -788,5 +788,317 @@ describe('admission webhook with namespace labels from the Kubernetes API', { sk
     await assert.rejects(listen(source, { namespaceLabelsFile: file }), /from a file or from the API server, not both/);
     assert.equal(await source.whenSynced(), false);
     assert.equal(api.calls.list, 0);
+  });
+});
+
+describe('admission webhook client authentication', { skip: OPENSSL_SKIP }, () => {
+  let dir = '';
+  let ca: Buffer;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-admission-auth-'));
+    makeServingCerts(dir, ['tls']);
+    // The API server's client certificate (its AdmissionConfiguration kubeconfig's
+    // client-certificate/client-key), and one with the same names from another CA.
+    makeCa(dir, 'other-ca');
+    makeLeaf(dir, 'client', 'ca', 'kube-apiserver', 'clientAuth', 'DNS:apiserver.palisade.test');
+    makeLeaf(dir, 'rogue', 'other-ca', 'kube-apiserver', 'clientAuth', 'DNS:apiserver.palisade.test');
+    ca = readFileSync(join(dir, 'ca.crt'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const pem = (name: string): Buffer => readFileSync(join(dir, name));
+  const client = (): { cert: Buffer; key: Buffer } => ({ cert: pem('client.crt'), key: pem('client.key') });
+  const rogue = (): { cert: Buffer; key: Buffer } => ({ cert: pem('rogue.crt'), key: pem('rogue.key') });
+  const body = (): string => readFileSync(join(FIX, 'reviews/create-pod-restricted.json'), 'utf8');
+  const post = { body: '', type: JSON_TYPE };
+  const review = (): SendInit => ({ ...post, body: body() });
+
+  /** A server whose decision allows everything and counts its calls. */
+  async function listen(
+    options: Partial<AdmissionServerOptions>,
+  ): Promise<{ server: AdmissionServer; decided: () => number; diagnostics: Diagnostic[] }> {
+    let calls = 0;
+    const diagnostics: Diagnostic[] = [];
+    const server = await startAdmissionServer({
+      certFile: join(dir, 'tls.crt'),
+      keyFile: join(dir, 'tls.key'),
+      host: '127.0.0.1',
+      port: 0,
+      reloadIntervalMs: 0,
+      validate: () => {
+        calls++;
+        return { allowed: true, warnings: [], auditAnnotations: {} };
+      },
+      onDiagnostic: (d) => diagnostics.push(d),
+      ...options,
+    });
+    return { server, decided: () => calls, diagnostics };
+  }
+
+  /** The answer must be an AdmissionReview (the decision was reached). */
+  function decision(reply: HttpsReply): AdmissionReviewResponse {
+    assert.equal(reply.status, 200, reply.body);
+    return JSON.parse(reply.body) as AdmissionReviewResponse;
+  }
+
+  const refusals = (diagnostics: Diagnostic[]): string[] =>
+    diagnostics.filter((d) => d.code === 'admission.webhook.unauthorized').map((d) => d.message);
+
+  /** /healthz, /readyz and /metrics answer 200 without a certificate or token. */
+  async function probesOpen(port: number): Promise<string> {
+    for (const path of ['/healthz', '/metrics']) {
+      assert.equal((await send(port, ca, { method: 'GET', path })).status, 200, path);
+    }
+    const ready = await send(port, ca, { method: 'GET', path: '/readyz' });
+    assert.equal(ready.status, 200, ready.body);
+    return ready.body;
+  }
+
+  it('with a client CA: 401 without a certificate or with another CA, the decision with a good one', async () => {
+    const { server, decided, diagnostics } = await listen({ clientCaFile: join(dir, 'ca.crt') });
+    try {
+      const port = server.port;
+      const none = await send(port, ca, review());
+      assert.deepEqual([none.status, none.body, none.type], [401, 'unauthorized\n', 'text/plain; charset=utf-8']);
+      assert.equal(none.challenge, undefined, 'no Bearer challenge without a token file');
+      assert.equal((await send(port, ca, { ...review(), path: '/mutate' })).status, 401);
+      assert.equal((await send(port, ca, { ...review(), ...rogue() })).status, 401);
+      // Refused before the method, the content type and the body are looked at.
+      assert.equal((await send(port, ca, { method: 'GET' })).status, 401);
+      const big = await send(port, ca, {
+        body: Buffer.alloc(512 * 1024, 0x20),
+        type: JSON_TYPE,
+        chunked: true,
+      }).catch((e: Error) => e);
+      if (!(big instanceof Error)) assert.equal(big.status, 401);
+      assert.equal(decided(), 0, 'no refused request reaches the decision');
+      const ready = await probesOpen(port);
+      assert.match(ready, /\nclient authentication: ok \(client certificate signed by .*ca\.crt\)\n/);
+
+      const good = decision(await send(port, ca, { ...review(), ...client() }));
+      assert.equal(good.response.allowed, true);
+      assert.equal(
+        decision(await send(port, ca, { ...review(), ...client(), path: '/mutate' })).response.allowed,
+        true,
+      );
+      assert.equal(decided(), 1);
+    } finally {
+      await server.close();
+    }
+    const m = parseMetrics(server.metrics()).samples;
+    assert.equal(m.get('palisade_admission_requests_total{path="/validate",code="401"}'), 4);
+    assert.equal(m.get('palisade_admission_requests_total{path="/mutate",code="401"}'), 1);
+    assert.equal(m.get('palisade_admission_requests_total{path="/validate",code="200"}'), 1);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="no-certificate"}'), 4);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="certificate-not-verified"}'), 1);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="no-token"}'), undefined, 'no token configured');
+    assert.equal(m.get('palisade_admission_requests_total{path="/validate",code="403"}'), undefined, 'no names');
+    const messages = refusals(diagnostics);
+    assert.equal(messages.length, 5);
+    assert.match(messages[0] ?? '', /^request from 127\.0\.0\.1 refused with 401: no client certificate$/);
+    assert.match(messages[2] ?? '', /client certificate not verified against .*ca\.crt \([A-Z_]+\)/);
+    assert.ok(diagnostics.every((d) => d.code !== 'admission.webhook.unauthorized' || d.level === 'warning'));
+    assert.match(diagnostics[0]?.location.file ?? '', /^<admission request \d+ from 127\.0\.0\.1>$/);
+  });
+
+  it('answers 403 to a verified certificate whose CN and DNS names are not allowed', async () => {
+    const other = await listen({ clientCaFile: join(dir, 'ca.crt'), allowedClientNames: ['system:other'] });
+    try {
+      const r = await send(other.server.port, ca, { ...review(), ...client() });
+      assert.deepEqual([r.status, r.body, r.challenge], [403, 'forbidden\n', undefined]);
+      assert.equal((await send(other.server.port, ca, review())).status, 401, 'no certificate is still 401');
+      assert.equal(other.decided(), 0);
+    } finally {
+      await other.server.close();
+    }
+    const m = parseMetrics(other.server.metrics()).samples;
+    assert.equal(m.get('palisade_admission_requests_total{path="/validate",code="403"}'), 1);
+    assert.equal(m.get('palisade_admission_requests_total{path="/mutate",code="403"}'), 0);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="name-not-allowed"}'), 1);
+    assert.match(refusals(other.diagnostics)[0] ?? '', /403: .*"kube-apiserver", "apiserver\.palisade\.test"/);
+    for (const names of [['kube-apiserver'], ['apiserver.palisade.test']]) {
+      const { server } = await listen({ clientCaFile: join(dir, 'ca.crt'), allowedClientNames: names });
+      try {
+        assert.equal(decision(await send(server.port, ca, { ...review(), ...client() })).response.allowed, true);
+        const ready = await probesOpen(server.port);
+        assert.match(
+          ready,
+          new RegExp(`client certificate signed by .*ca\\.crt named ${names[0]?.replace('.', '\\.')}\\)`),
+        );
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it('with a token file: 401 and a Bearer challenge without the right token, the decision with it', async () => {
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, '  admission-s3cret\n');
+    const { server, decided, diagnostics } = await listen({ tokenFile });
+    try {
+      const port = server.port;
+      for (const init of [
+        {},
+        { token: 'wrong-token-of-some-length' },
+        { token: 'admission-s3creT' }, // same length
+        { token: '' },
+        { authorization: 'Basic YWRtaXNzaW9uLXMzY3JldA==' },
+      ]) {
+        const r = await send(port, ca, { ...review(), ...init });
+        assert.equal(r.status, 401, JSON.stringify(init));
+        assert.equal(r.challenge, 'Bearer realm="palisade"');
+      }
+      const ready = await probesOpen(port);
+      assert.match(ready, /client authentication: ok \(bearer token from .*token, token loaded \d{4}-/);
+      assert.equal(decided(), 0);
+      assert.equal(decision(await send(port, ca, { ...review(), token: 'admission-s3cret' })).response.allowed, true);
+      const mutated = await send(port, ca, {
+        ...review(),
+        path: '/mutate',
+        authorization: 'bearer  admission-s3cret ',
+      });
+      assert.equal(decision(mutated).response.allowed, true);
+    } finally {
+      await server.close();
+    }
+    assert.equal(decided(), 1);
+    const m = parseMetrics(server.metrics()).samples;
+    assert.equal(m.get('palisade_admission_requests_total{path="/validate",code="401"}'), 5);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="no-token"}'), 1);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="wrong-token"}'), 2);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="not-bearer"}'), 2);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="no-certificate"}'), undefined);
+    const messages = refusals(diagnostics);
+    assert.equal(messages.length, 5);
+    assert.match(messages[0] ?? '', /refused with 401: no bearer token/);
+    assert.match(messages[1] ?? '', /the bearer token does not match .*token$/);
+    for (const m of messages) assert.doesNotMatch(m, /wrong-token|s3cre|YWRta/, 'never echo a presented token');
+  });
+
+  it('with both: a certificate alone or a token alone is 401, both reach the decision', async () => {
+    const tokenFile = join(dir, 'token-both');
+    writeFileSync(tokenFile, 'both-token\n');
+    const { server, decided } = await listen({
+      clientCaFile: join(dir, 'ca.crt'),
+      allowedClientNames: ['kube-apiserver'],
+      tokenFile,
+    });
+    try {
+      const certOnly = await send(server.port, ca, { ...review(), ...client() });
+      assert.deepEqual([certOnly.status, certOnly.challenge], [401, 'Bearer realm="palisade"']);
+      assert.equal((await send(server.port, ca, { ...review(), token: 'both-token' })).status, 401);
+      assert.equal((await send(server.port, ca, { ...review(), ...rogue(), token: 'both-token' })).status, 401);
+      assert.equal((await send(server.port, ca, { ...review(), ...client(), token: 'other' })).status, 401);
+      const both = await send(server.port, ca, { ...review(), ...client(), token: 'both-token' });
+      assert.equal(decision(both).response.allowed, true);
+      const ready = await probesOpen(server.port);
+      assert.match(
+        ready,
+        /client authentication: ok \(client certificate signed by .*ca\.crt named kube-apiserver and bearer token from .*token-both, token loaded /,
+      );
+    } finally {
+      await server.close();
+    }
+    assert.equal(decided(), 1);
+    const m = parseMetrics(server.metrics()).samples;
+    assert.equal(m.get('palisade_admission_requests_total{path="/validate",code="401"}'), 4);
+    // Counted by the first failed check: the certificate is checked before the token.
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="no-token"}'), 1);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="no-certificate"}'), 1);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="certificate-not-verified"}'), 1);
+    assert.equal(m.get('palisade_admission_unauthorized_total{reason="wrong-token"}'), 1);
+  });
+
+  it('picks up a rotated token file by itself, and keeps the previous token when the new file is empty', async () => {
+    const tokenFile = join(dir, 'token-rotated');
+    writeFileSync(tokenFile, 'first-token');
+    const { server, diagnostics } = await listen({ tokenFile, reloadDelayMs: 20, reloadIntervalMs: 200 });
+    const status = async (token: string): Promise<number> =>
+      (await send(server.port, ca, { ...review(), token })).status;
+    try {
+      assert.equal(await status('first-token'), 200);
+      writeFileSync(tokenFile, 'second-token\n');
+      let seen = 0;
+      for (let i = 0; i < 60 && seen !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = await status('second-token');
+      }
+      assert.equal(seen, 200, 'the new token is accepted');
+      assert.equal(await status('first-token'), 401, 'the old token is refused');
+      writeFileSync(tokenFile, '\n');
+      assert.equal(await server.reload(), false);
+      assert.equal(await status('second-token'), 200, 'an empty file keeps the previous token');
+      const ready = await probesOpen(server.port);
+      assert.match(
+        ready,
+        /client authentication: ok \(bearer token from .*token-rotated, token loaded .*, \d+ failed token reload/,
+      );
+    } finally {
+      await server.close();
+    }
+    const m = parseMetrics(server.metrics()).samples;
+    assert.equal(m.get('palisade_admission_reloads_total{file="token",result="ok"}'), 1);
+    assert.ok((m.get('palisade_admission_reloads_total{file="token",result="error"}') ?? 0) >= 1);
+    const failed = diagnostics.filter((d) => d.code === 'admission.webhook.token-reload-failed');
+    assert.ok(failed.length >= 1);
+    assert.equal(failed[0]?.location.file, tokenFile);
+    assert.equal(failed[0]?.level, 'warning');
+    assert.match(failed[0]?.message ?? '', /keeping the previous one.*token-rotated: the token file is empty/);
+  });
+
+  it('reloads the client CA with the certificate, and keeps it when the new file is bad', async () => {
+    const caFile = join(dir, 'client-ca.crt');
+    copyFileSync(join(dir, 'ca.crt'), caFile);
+    const { server, diagnostics } = await listen({ clientCaFile: caFile });
+    try {
+      writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\ntruncated');
+      assert.equal(await server.reload(), false);
+      assert.equal((await send(server.port, ca, { ...review(), ...client() })).status, 200, 'previous CA kept');
+      copyFileSync(join(dir, 'other-ca.crt'), caFile);
+      assert.equal(await server.reload(), true);
+      assert.equal((await send(server.port, ca, { ...review(), ...rogue() })).status, 200, 'new CA installed');
+      assert.equal((await send(server.port, ca, { ...review(), ...client() })).status, 401, 'old CA gone');
+      // The serving certificate is unchanged by a CA reload.
+      const health = await send(server.port, ca, { method: 'GET', path: '/healthz' });
+      assert.equal(health.fingerprint, new X509Certificate(pem('tls.crt')).fingerprint256);
+    } finally {
+      await server.close();
+    }
+    const m = parseMetrics(server.metrics()).samples;
+    assert.equal(m.get('palisade_admission_reloads_total{file="tls",result="ok"}'), 1);
+    assert.equal(m.get('palisade_admission_reloads_total{file="tls",result="error"}'), 1);
+    const failed = diagnostics.filter((d) => d.code === 'admission.webhook.tls-reload-failed');
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0]?.location.file, caFile);
+    assert.match(
+      failed[0]?.message ?? '',
+      /^cannot reload the TLS certificate\/key\/client CA \(keeping the previous ones\): .*client-ca\.crt: the client CA file has an incomplete PEM certificate/,
+    );
+  });
+
+  it('says so in readiness without client authentication, and refuses options and files that cannot work', async () => {
+    const { server } = await listen({});
+    try {
+      assert.match(await probesOpen(server.port), /client authentication: none \(any client that can reach the port/);
+      assert.equal(decision(await send(server.port, ca, review())).response.allowed, true);
+    } finally {
+      await server.close();
+    }
+    const empty = join(dir, 'empty-token');
+    writeFileSync(empty, ' \n');
+    const base = { certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key'), host: '127.0.0.1', port: 0 };
+    await assert.rejects(startAdmissionServer({ ...base, tokenFile: empty }), /empty-token: the token file is empty/);
+    await assert.rejects(
+      startAdmissionServer({ ...base, tokenFile: join(dir, 'no-such-token') }),
+      /no-such-token: cannot read the token file: ENOENT/,
+    );
+    await assert.rejects(
+      startAdmissionServer({ ...base, clientCaFile: join(dir, 'tls.cnf') }),
+      /tls\.cnf: the client CA file has no PEM certificate/,
+    );
+    await assert.rejects(
+      startAdmissionServer({ ...base, allowedClientNames: ['kube-apiserver'] }),
+      /allowedClientNames needs clientCaFile/,
+    );
   });
 });

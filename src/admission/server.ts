@@ -27,8 +27,17 @@
  * that throws. An asynchronous decision is cut at the budget; a synchronous one cannot be
  * interrupted, and its result is replaced by the failure policy's answer when it overran.
  *
- * The certificate and key files and the namespace labels file are watched and reloaded; a bad new
- * file keeps the previous one (reported through `onDiagnostic` and the metrics).
+ * Client authentication (core/net/client-auth.ts; both optional, both needed when both are
+ * configured): `clientCaFile` asks for a client certificate verified against that CA bundle
+ * (mutual TLS), `allowedClientNames` restricts its CN or DNS subjectAltNames, and `tokenFile` wants
+ * `Authorization: Bearer <token>`: the identity the API server presents from the `kubeConfigFile`
+ * of its AdmissionConfiguration. /validate and /mutate answer 401 (no or unverified certificate,
+ * missing or wrong token, with a Bearer challenge when a token is expected) or 403 (certificate
+ * name not allowed) without reading the body; /healthz, /readyz and /metrics stay open (the TLS
+ * handshake does not require a certificate) for kubelet probes and Prometheus.
+ *
+ * The certificate, key, client CA, token and namespace labels files are watched and reloaded; a
+ * bad new file keeps the previous one (reported through `onDiagnostic` and the metrics).
  *
  * Namespace labels come from `namespaceLabelsFile`, or live from `namespaceSource`
  * (namespace-watch.ts: list and watch of the Kubernetes API), or from `context.namespaceLabels`.
@@ -40,9 +49,13 @@ import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import {
+  CLIENT_AUTH_FAILURES,
+  type ClientAuth,
+  type ClientAuthRefusal,
   ConfigError,
   Counter,
   closeGracefully,
+  createClientAuth,
   createTlsReloader,
   type Diagnostic,
   Gauge,
@@ -52,6 +65,7 @@ import {
   NamedFileError,
   PROMETHEUS_CONTENT_TYPE,
   readLimitedBody,
+  refusalMessage,
   watchFiles,
 } from '#core';
 import { type AdmissionContext, type AdmissionOutcome, createAdmission, type FailurePolicy } from './evaluate.ts';
@@ -89,6 +103,10 @@ export const ADMISSION_SERVER_DIAGNOSTIC_CODES = {
   namespaceWatch: 'admission.webhook.namespace-watch-failed',
   /** The GET of a namespace the source had not seen failed (the failure policy decides). */
   namespaceLookup: 'admission.webhook.namespace-lookup-failed',
+  /** A review refused by client authentication (401 or 403). */
+  unauthorized: 'admission.webhook.unauthorized',
+  /** The token file changed but could not be used (the previous token stays). */
+  tokenReload: 'admission.webhook.token-reload-failed',
 } as const;
 
 /** A validating decision; may be asynchronous (it is then cut at the time budget). */
@@ -124,6 +142,23 @@ export interface AdmissionServerOptions {
   readonly port?: number;
   readonly certFile: string;
   readonly keyFile: string;
+  /**
+   * PEM CA bundle for mutual TLS: /validate and /mutate answer 401 unless the client presented a
+   * certificate verified against it (the health, readiness and metrics paths need none). Watched
+   * and reloaded with the certificate.
+   */
+  readonly clientCaFile?: string;
+  /**
+   * With `clientCaFile`: the client certificate's subject CN or one of its DNS subjectAltNames must
+   * be in this list (403 otherwise).
+   */
+  readonly allowedClientNames?: readonly string[];
+  /**
+   * File holding the bearer token (surrounding whitespace trimmed; empty is an error): /validate
+   * and /mutate answer 401 unless the request has `Authorization: Bearer <token>`. Watched and
+   * reloaded.
+   */
+  readonly tokenFile?: string;
   /** For createAdmission: config, policies, failure policy, namespace labels. */
   readonly context?: AdmissionContext;
   /**
@@ -153,7 +188,7 @@ export interface AdmissionServerOptions {
    * `admission.failurePolicy`, then Fail.
    */
   readonly failurePolicy?: FailurePolicy;
-  /** Bad requests, timeouts, internal errors and failed reloads. */
+  /** Bad requests, refused clients, timeouts, internal errors and failed reloads. */
   onDiagnostic?(diagnostic: Diagnostic): void;
   /** Wait after a file change before reloading (default 100 ms). */
   readonly reloadDelayMs?: number;
@@ -173,7 +208,7 @@ export interface AdmissionServer {
   /** Prometheus text of the metrics (what GET /metrics answers). */
   metrics(): string;
   ready(): ReadyState;
-  /** Re-reads the certificate, key and namespace labels now; true when something new was installed. */
+  /** Re-reads the certificate, key, client CA, token and namespace labels now; true when something new was installed. */
   reload(): Promise<boolean>;
   /** Fails readiness, stops accepting connections, lets requests in flight finish (at most `graceMs`, default 5 s). */
   close(graceMs?: number): Promise<void>;
@@ -303,6 +338,26 @@ function namespaceSourceReady(source: NamespaceLabelSource): { readonly ok: bool
   };
 }
 
+/** The /readyz line of client authentication (never failing: a bad new file keeps the previous one). */
+function clientAuthReady(auth: ClientAuth): string {
+  const described = auth.describe();
+  if (described === undefined) {
+    return 'client authentication: none (any client that can reach the port can post reviews)';
+  }
+  const loaded = auth.tokenLoadedAt ? `, token loaded ${auth.tokenLoadedAt.toISOString()}` : '';
+  const failed = auth.tokenErrors > 0 ? `, ${auth.tokenErrors} failed token reload(s)` : '';
+  return `client authentication: ok (${described}${loaded}${failed})`;
+}
+
+/** The failed checks a client authentication can report, as metrics labels. */
+function clientAuthFailures(auth: ClientAuth): readonly string[] {
+  return CLIENT_AUTH_FAILURES.filter((failure) => {
+    if (failure === 'name-not-allowed') return auth.allowedClientNames !== undefined;
+    if (failure === 'no-certificate' || failure === 'certificate-not-verified') return auth.clientCaFile !== undefined;
+    return auth.tokenFile !== undefined;
+  });
+}
+
 export async function startAdmissionServer(options: AdmissionServerOptions): Promise<AdmissionServer> {
   try {
     return await startServer(options);
@@ -374,7 +429,7 @@ async function startServer(options: AdmissionServerOptions): Promise<AdmissionSe
   const reloads = registry.register(
     new Counter(
       'palisade_admission_reloads_total',
-      'File reloads by file kind (tls, namespaces) and result (ok, error).',
+      'File reloads by file kind (tls: certificate, key and client CA; token; namespaces) and result (ok, error).',
       ['file', 'result'],
     ),
   );
@@ -488,13 +543,43 @@ async function startServer(options: AdmissionServerOptions): Promise<AdmissionSe
     return true;
   }
 
+  // --- client authentication ---
+  const auth = await createClientAuth({
+    ...(options.clientCaFile !== undefined ? { clientCaFile: options.clientCaFile } : {}),
+    ...(options.allowedClientNames !== undefined ? { allowedClientNames: options.allowedClientNames } : {}),
+    ...(options.tokenFile !== undefined ? { tokenFile: options.tokenFile } : {}),
+    onTokenReloadError(problem) {
+      reloads.inc({ file: 'token', result: 'error' });
+      report({
+        level: 'warning',
+        code: ADMISSION_SERVER_DIAGNOSTIC_CODES.tokenReload,
+        message: problem.message,
+        location: { file: problem.file },
+      });
+    },
+  });
+  const unauthorized = registry.register(
+    new Counter(
+      'palisade_admission_unauthorized_total',
+      'Reviews refused by client authentication (401, 403), by the first failed check: no-certificate, certificate-not-verified, name-not-allowed, no-token, not-bearer, wrong-token.',
+      ['reason'],
+    ),
+  );
+  for (const reason of clientAuthFailures(auth)) unauthorized.touch({ reason });
+  for (const path of REVIEW_PATHS) {
+    if (auth.enabled) requests.touch({ path, code: '401' });
+    if (auth.allowedClientNames !== undefined) requests.touch({ path, code: '403' });
+  }
+
   // --- TLS ---
   let installTo: Server | undefined;
+  const tlsWhat = `TLS certificate/key${auth.clientCaFile !== undefined ? '/client CA' : ''}`;
   const tls = await createTlsReloader({
     certFile: options.certFile,
     keyFile: options.keyFile,
-    install(next) {
-      installTo?.setSecureContext(next);
+    ...auth.tlsFiles,
+    install(next, previous) {
+      if (installTo) auth.installSecureContext(installTo, next, previous);
       reloads.inc({ file: 'tls', result: 'ok' });
     },
     onError(err) {
@@ -502,7 +587,7 @@ async function startServer(options: AdmissionServerOptions): Promise<AdmissionSe
       report({
         level: 'warning',
         code: ADMISSION_SERVER_DIAGNOSTIC_CODES.tlsReload,
-        message: `cannot reload the TLS certificate/key (keeping the previous ones): ${messageOf(err)}`,
+        message: `cannot reload the ${tlsWhat} (keeping the previous ones): ${messageOf(err)}`,
         location: { file: err instanceof NamedFileError ? err.file : options.certFile },
       });
     },
@@ -523,7 +608,14 @@ async function startServer(options: AdmissionServerOptions): Promise<AdmissionSe
     ),
   );
 
-  const server: Server = createServer({ ...tls.current, requestTimeout: 30_000, headersTimeout: 10_000 });
+  // With a client CA, the handshake asks for a certificate without requiring one: the probes and
+  // /metrics stay open, /validate and /mutate are judged by `auth`.
+  const server: Server = createServer({
+    ...tls.current,
+    ...auth.serverOptions,
+    requestTimeout: 30_000,
+    headersTimeout: 10_000,
+  });
   installTo = server;
   let closing: Promise<void> | undefined;
 
@@ -539,6 +631,7 @@ async function startServer(options: AdmissionServerOptions): Promise<AdmissionSe
         `certificate: ok (${options.certFile}, loaded ${tls.loadedAt.toISOString()}, expires ${new Date(expires).toISOString()})`,
       );
     }
+    lines.push(clientAuthReady(auth));
     const set = context.policies;
     lines.push(
       set
@@ -713,7 +806,24 @@ async function startServer(options: AdmissionServerOptions): Promise<AdmissionSe
     reply(res, status, message, { connection: 'close', ...headers });
   }
 
+  /** Answers a review the client authentication refused, without reading its body. */
+  function refuse(req: IncomingMessage, res: ServerResponse, n: number, refused: ClientAuthRefusal): void {
+    unauthorized.inc({ reason: refused.failures[0] ?? 'unknown' });
+    report({
+      level: 'warning',
+      code: ADMISSION_SERVER_DIAGNOSTIC_CODES.unauthorized,
+      message: refusalMessage(req, refused),
+      location: { file: `<admission request ${n} from ${req.socket.remoteAddress ?? '?'}>` },
+    });
+    auth.answer(req, res, refused, (status, body, headers) => reply(res, status, body, headers));
+  }
+
   function handleReview(webhook: ReviewPath, req: IncomingMessage, res: ServerResponse, n: number): void {
+    const verdict = auth.judge(req);
+    if (!verdict.ok) {
+      refuse(req, res, n, verdict);
+      return;
+    }
     if (req.method !== 'POST') {
       reply(res, 405, 'method not allowed', { allow: 'POST' });
       req.resume();
@@ -813,12 +923,17 @@ async function startServer(options: AdmissionServerOptions): Promise<AdmissionSe
     }
   });
 
+  async function reloadToken(): Promise<boolean> {
+    const installed = await auth.reloadToken();
+    if (installed) reloads.inc({ file: 'token', result: 'ok' });
+    return installed;
+  }
   async function reload(): Promise<boolean> {
-    const [a, b] = await Promise.all([tls.reload(), reloadNamespaces()]);
-    return a || b;
+    const results = await Promise.all([tls.reload(), reloadNamespaces(), reloadToken()]);
+    return results.some(Boolean);
   }
   const watch = watchFiles({
-    files: [options.certFile, options.keyFile, namespaceFile].filter((f) => f !== undefined),
+    files: [options.certFile, options.keyFile, ...auth.files, namespaceFile].filter((f) => f !== undefined),
     ...(options.reloadDelayMs !== undefined ? { delayMs: options.reloadDelayMs } : {}),
     ...(options.reloadIntervalMs !== undefined ? { intervalMs: options.reloadIntervalMs } : {}),
     onChange: () => void reload(),

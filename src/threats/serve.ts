@@ -10,8 +10,9 @@
  * 405 wrong method; 413 body over `maxBodyBytes`; 415 not JSON; 503 (Retry-After) when `onEvents`
  * refuses the batch (queue full; the API server retries). `GET /healthz` answers 200 `ok`.
  *
- * Client authentication (both optional; when both are configured both must pass): `clientCaFile`
- * asks for a client certificate (mutual TLS) verified against that CA bundle, and `tokenFile` wants
+ * Client authentication (core/net/client-auth.ts, shared with the admission webhook; both optional;
+ * when both are configured both must pass): `clientCaFile` asks for a client certificate (mutual
+ * TLS) verified against that CA bundle, and `tokenFile` wants
  * `Authorization: Bearer <token>`, the kube-apiserver's identity from the webhook kubeconfig's
  * `users[].user` (`client-certificate`/`client-key`, or `token`). The TLS handshake does not reject
  * clients without a certificate, so that kubelet probes of `GET /healthz` keep working; the audit
@@ -23,18 +24,18 @@
  * valid certificate or an empty token file keeps the previous one until the next change.
  * `AuditEventQueue` is the bounded queue between the handler and detect().
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
 import {
+  type ClientAuthRefusal,
   closeGracefully,
+  createClientAuth,
   createTlsReloader,
   type Diagnostic,
   listenOn,
   NamedFileError,
   readLimitedBody,
-  readNamedFile,
+  refusalMessage,
   watchFiles,
 } from '#core';
 import type { ThreatEvent } from './event.ts';
@@ -52,9 +53,6 @@ export const SERVE_DIAGNOSTIC_CODES = {
   tokenReload: 'threats.webhook.token-reload-failed',
   unauthorized: 'threats.webhook.unauthorized',
 } as const;
-
-/** A refused request with a declared body up to this size is drained; larger ones drop the connection. */
-const REFUSED_BODY_DRAIN_BYTES = 64 * 1024;
 
 export interface AuditWebhookOptions {
   /** Default 0.0.0.0. */
@@ -142,30 +140,6 @@ function isJson(contentType: string | undefined): boolean {
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** The SHA-256 digest of the trimmed token file, or an error naming the file when it is empty. */
-function tokenDigest(file: string, content: Buffer): Buffer {
-  const token = content.toString('utf8').trim();
-  if (token === '') throw new NamedFileError(file, 'the token file is empty');
-  return createHash('sha256').update(token, 'utf8').digest();
-}
-
-/** Constant-time comparison: digests have equal lengths whatever the presented token's length. */
-function tokenMatches(presented: string, expected: Buffer): boolean {
-  return timingSafeEqual(createHash('sha256').update(presented, 'utf8').digest(), expected);
-}
-
-/** The subject CNs and DNS subjectAltNames of a certificate. */
-function certificateNames(cert: PeerCertificate): string[] {
-  const names: string[] = [];
-  const cn: unknown = cert.subject?.CN;
-  if (typeof cn === 'string') names.push(cn);
-  else if (Array.isArray(cn)) for (const n of cn) if (typeof n === 'string') names.push(n);
-  for (const part of (cert.subjectaltname ?? '').split(/,\s*/)) {
-    if (part.startsWith('DNS:')) names.push(part.slice(4));
-  }
-  return names;
-}
-
 function reply(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
   res.end(`${body}\n`);
@@ -194,101 +168,39 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
   };
 
   const caFile = options.clientCaFile;
-  const tokenFile = options.tokenFile;
-  const allowedNames = options.allowedClientNames ? new Set(options.allowedClientNames) : undefined;
-  if (allowedNames && caFile === undefined) throw new Error('allowedClientNames needs clientCaFile (mutual TLS)');
-  if (allowedNames?.size === 0) throw new Error('allowedClientNames is empty: no client could be allowed');
-
-  async function readToken(file: string): Promise<Buffer> {
-    return tokenDigest(file, await readNamedFile(file, 'token file'));
-  }
+  const auth = await createClientAuth({
+    ...options,
+    onTokenReloadError: (problem) => failed(SERVE_DIAGNOSTIC_CODES.tokenReload, problem.message, problem.file),
+  });
 
   // The server is created once the files loaded; reloads install into it (setSecureContext).
   let installTo: Server | undefined;
   const tls = await createTlsReloader({
     certFile: options.certFile,
     keyFile: options.keyFile,
-    ...(caFile !== undefined ? { caFile } : {}),
+    ...auth.tlsFiles,
     install(next, previous) {
-      // The whole context: without `ca`, clients would be verified against the default roots.
-      installTo?.setSecureContext(next);
+      if (installTo) auth.installSecureContext(installTo, next, previous);
       stats.reloads++;
-      // Keep-alive connections were verified against the previous CA: let idle ones reconnect.
-      const caChanged =
-        next.ca === undefined || previous.ca === undefined ? next.ca !== previous.ca : !next.ca.equals(previous.ca);
-      if (caChanged) installTo?.closeIdleConnections();
     },
     onError: (err) => tlsFailed(err),
   });
-  let token = tokenFile === undefined ? undefined : await readToken(tokenFile);
   // With a client CA, ask for a certificate but do not fail the handshake without one: /healthz
-  // stays open to probes, and the audit paths check `socket.authorized` themselves.
-  const server: Server = createServer({
-    ...tls.current,
-    ...(caFile !== undefined ? { requestCert: true, rejectUnauthorized: false } : {}),
-  });
+  // stays open to probes, and the audit paths are judged by `auth`.
+  const server: Server = createServer({ ...tls.current, ...auth.serverOptions });
   installTo = server;
 
-  /** Why the client is not let in (undefined: it is), without echoing what it presented. */
-  function refusal(req: IncomingMessage): { status: 401 | 403; reasons: string[] } | undefined {
-    const reasons: string[] = [];
-    let names: string[] | undefined;
-    if (caFile !== undefined) {
-      const socket = req.socket as TLSSocket;
-      if (!socket.authorized) {
-        const presented = Object.keys(socket.getPeerCertificate()).length > 0;
-        reasons.push(
-          presented
-            ? `client certificate not verified against ${caFile} (${String(socket.authorizationError ?? 'unknown error')})`
-            : 'no client certificate',
-        );
-      } else if (allowedNames) {
-        names = certificateNames(socket.getPeerCertificate());
-      }
-    }
-    if (token !== undefined) {
-      const header = req.headers.authorization;
-      const bearer = header === undefined ? undefined : /^bearer[ \t]+(.*)$/i.exec(header.trim());
-      if (header === undefined) reasons.push('no bearer token (no Authorization header)');
-      else if (!bearer) reasons.push('the Authorization header is not a Bearer token');
-      else if (!tokenMatches((bearer[1] ?? '').trim(), token))
-        reasons.push(`the bearer token does not match ${tokenFile}`);
-    }
-    if (reasons.length > 0) return { status: 401, reasons };
-    if (allowedNames && names && !names.some((n) => allowedNames.has(n))) {
-      const shown = names.length > 0 ? names.map((n) => JSON.stringify(n)).join(', ') : 'none';
-      return { status: 403, reasons: [`client certificate names (${shown}) are not in the allowed client names`] };
-    }
-    return undefined;
-  }
-
-  function refuse(req: IncomingMessage, res: ServerResponse, n: number, status: 401 | 403, reasons: string[]): void {
-    const address = req.socket.remoteAddress ?? '?';
-    if (status === 401) stats.unauthorized++;
+  function refuse(req: IncomingMessage, res: ServerResponse, n: number, refused: ClientAuthRefusal): void {
+    if (refused.status === 401) stats.unauthorized++;
     else stats.forbidden++;
     report({
       level: 'warning',
       code: SERVE_DIAGNOSTIC_CODES.unauthorized,
-      message: `request from ${address} refused with ${status}: ${reasons.join('; ')}`,
-      location: { file: `<webhook request ${n} from ${address}>` },
+      message: refusalMessage(req, refused),
+      location: { file: `<webhook request ${n} from ${req.socket.remoteAddress ?? '?'}>` },
     });
-    const headers: Record<string, string> =
-      status === 401 && token !== undefined ? { 'www-authenticate': 'Bearer realm="palisade"' } : {};
-    const text = status === 401 ? 'unauthorized' : 'forbidden';
-    // Never read the body of a refused request: drain a small declared one (keeps the connection
-    // usable), drop the connection under a larger or unsized one.
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (
-      req.headers['transfer-encoding'] === undefined &&
-      Number.isFinite(declared) &&
-      declared <= REFUSED_BODY_DRAIN_BYTES
-    ) {
-      reply(res, status, text, headers);
-      req.resume();
-    } else {
-      res.once('finish', () => req.destroy());
-      reply(res, status, text, { ...headers, connection: 'close' });
-    }
+    // Never read the body of a refused request.
+    auth.answer(req, res, refused, (status, body, headers) => reply(res, status, body, headers));
   }
 
   function handleBody(req: IncomingMessage, res: ServerResponse, body: Buffer, n: number): void {
@@ -359,9 +271,9 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
       req.resume();
       return;
     }
-    const refused = refusal(req);
-    if (refused) {
-      refuse(req, res, n, refused.status, refused.reasons);
+    const verdict = auth.judge(req);
+    if (!verdict.ok) {
+      refuse(req, res, n, verdict);
       return;
     }
     if (req.method !== 'POST') {
@@ -391,41 +303,22 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
     failed(
       SERVE_DIAGNOSTIC_CODES.tlsReload,
       `cannot reload the TLS certificate/key${caFile ? '/client CA' : ''} (keeping the previous ones): ${messageOf(err)}`,
-      err,
+      err instanceof NamedFileError ? err.file : options.certFile,
     );
 
-  async function reloadToken(): Promise<boolean> {
-    if (tokenFile === undefined || token === undefined) return false;
-    let next: Buffer;
-    try {
-      next = await readToken(tokenFile);
-    } catch (err) {
-      failed(
-        SERVE_DIAGNOSTIC_CODES.tokenReload,
-        `cannot reload the bearer token (keeping the previous one): ${messageOf(err)}`,
-        err,
-        tokenFile,
-      );
-      return false;
-    }
-    if (next.equals(token)) return false;
-    token = next;
-    stats.tokenReloads++;
-    return true;
-  }
-
   async function reload(): Promise<boolean> {
-    const [a, b] = await Promise.all([tls.reload(), reloadToken()]);
+    const [a, b] = await Promise.all([tls.reload(), auth.reloadToken()]);
+    if (b) stats.tokenReloads++;
     return a || b;
   }
 
-  function failed(code: string, message: string, err: unknown, file = options.certFile): void {
+  function failed(code: string, message: string, file: string): void {
     stats.reloadErrors++;
-    report({ level: 'warning', code, message, location: { file: err instanceof NamedFileError ? err.file : file } });
+    report({ level: 'warning', code, message, location: { file } });
   }
 
   const watch = watchFiles({
-    files: [options.certFile, options.keyFile, caFile, tokenFile].filter((f) => f !== undefined),
+    files: [options.certFile, options.keyFile, ...auth.files],
     ...(options.reloadDelayMs !== undefined ? { delayMs: options.reloadDelayMs } : {}),
     ...(options.reloadIntervalMs !== undefined ? { intervalMs: options.reloadIntervalMs } : {}),
     onChange: () => void reload(),
@@ -433,7 +326,6 @@ export async function startAuditWebhook(options: AuditWebhookOptions): Promise<A
       failed(
         SERVE_DIAGNOSTIC_CODES.tlsReload,
         `cannot watch ${dir} for changes (the files are re-read on the interval only): ${messageOf(err)}`,
-        err,
         dir,
       ),
   });

@@ -15,7 +15,7 @@ import type { AdmissionReviewResponse } from '#admission';
 import { captureIo } from '#test/helpers/cli.ts';
 import { httpsSend } from '#test/helpers/https.ts';
 import { startFakeKubeApi } from '#test/helpers/kube-api.ts';
-import { makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
+import { makeLeaf, makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
 import { run } from '../main.ts';
 import { admissionCommand } from './admission.ts';
 
@@ -149,6 +149,10 @@ describe('palisade admission serve', { skip: OPENSSL_SKIP }, () => {
     assert.match(cap.err(), /error: <admission request \d+ from 127\.0\.0\.1>: body is not valid JSON/);
     assert.match(cap.err(), /stopping: finishing the requests in flight\npalisade: stopped\n$/);
     assert.doesNotMatch(cap.err(), /no --namespace-labels-file/);
+    assert.match(
+      cap.err(),
+      /palisade: client authentication: none \(any client that can reach the port can post reviews\)\n/,
+    );
     assert.equal(cap.out(), '', 'nothing on stdout');
     assert.equal(cap.code(), 0, cap.err());
   });
@@ -179,6 +183,82 @@ describe('palisade admission serve', { skip: OPENSSL_SKIP }, () => {
     const broken = ['--policies', join(FIX, 'vap/broken')];
     assert.equal(await run(['admission', 'serve', ...certArgs, '--port', '0', ...broken], f.io), 2);
     assert.match(f.err(), /--policies: \d+ error\(s\) above; not starting the webhook/);
+  });
+
+  it('requires the client certificate and the token with --client-ca, --client-name and --token-file', async () => {
+    // The API server's client certificate (its AdmissionConfiguration kubeconfig's client-certificate/client-key).
+    makeLeaf(dir, 'client', 'ca', 'kube-apiserver', 'clientAuth', 'DNS:kube-apiserver');
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'admission-cli-token\n');
+    const cap = captureIo();
+    const controller = new AbortController();
+    const program = new Command('palisade').exitOverride();
+    program.addCommand(admissionCommand(cap.io, { signal: controller.signal }).exitOverride());
+    const args = ['admission', 'serve', '--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key')];
+    const auth = ['--client-ca', join(dir, 'ca.crt'), '--client-name', 'kube-apiserver', '--token-file', tokenFile];
+    const done = program.parseAsync([...args, '--host', '127.0.0.1', '--port', '0', ...auth], { from: 'user' });
+    const ca = readFileSync(join(dir, 'ca.crt'));
+    const client = { cert: readFileSync(join(dir, 'client.crt')), key: readFileSync(join(dir, 'client.key')) };
+    const deployment = readFileSync(join(FIX, 'reviews/create-deployment.json'), 'utf8');
+    const review = (auth: { cert?: Buffer; key?: Buffer; token?: string } = {}) =>
+      httpsSend(port, ca, { path: '/validate', body: deployment, type: 'application/json', ...auth });
+    let port = 0;
+    try {
+      await waitFor(() => /listening on https:\/\/127\.0\.0\.1:\d+ /.test(cap.err()), `listening; ${cap.err()}`);
+      port = Number(/127\.0\.0\.1:(\d+) \(POST/.exec(cap.err())?.[1]);
+      const none = await review();
+      assert.deepEqual([none.status, none.challenge], [401, 'Bearer realm="palisade"']);
+      assert.equal((await review({ token: 'admission-cli-token' })).status, 401);
+      assert.equal((await review({ ...client })).status, 401);
+      assert.equal((await review({ ...client, token: 'other' })).status, 401);
+      const both = await review({ ...client, token: 'admission-cli-token' });
+      assert.equal(both.status, 200, both.body);
+      assert.equal(
+        (JSON.parse(both.body) as AdmissionReviewResponse).response.uid,
+        '705ab4f5-6393-11e8-b7cc-42010a800002',
+      );
+      const [readyStatus, ready] = await call(port, ca, 'GET', '/readyz');
+      assert.equal(readyStatus, 200, 'probes need no authentication');
+      assert.match(ready, /client authentication: ok \(client certificate signed by .*ca\.crt named kube-apiserver/);
+      const [, metrics] = await call(port, ca, 'GET', '/metrics');
+      assert.match(metrics, /^palisade_admission_requests_total\{path="\/validate",code="401"\} 4$/m);
+      assert.match(metrics, /^palisade_admission_unauthorized_total\{reason="no-certificate"\} 2$/m);
+    } finally {
+      controller.abort();
+      await done;
+    }
+    assert.match(
+      cap.err(),
+      /palisade: client authentication: ok \(client certificate signed by .*ca\.crt named kube-apiserver and bearer token from .*token, token loaded [^)]*\)\n/,
+    );
+    assert.match(
+      cap.err(),
+      /warning: <admission request \d+ from 127\.0\.0\.1>: request from 127\.0\.0\.1 refused with 401: no client certificate; no bearer token/,
+    );
+    assert.doesNotMatch(cap.err(), /admission-cli-token/, 'the token is never printed');
+    assert.equal(cap.code(), 0, cap.err());
+  });
+
+  it('is a usage error to name clients without --client-ca, or to give a token or CA file that does not load', async () => {
+    const certArgs = ['--cert', join(dir, 'tls.crt'), '--key', join(dir, 'tls.key'), '--host', '127.0.0.1'];
+    const names = captureIo();
+    assert.equal(
+      await run(['admission', 'serve', ...certArgs, '--port', '0', '--client-name', 'kube-apiserver'], names.io),
+      2,
+    );
+    assert.match(names.err(), /--client-name needs --client-ca <file> \(it names the client certificate\)/);
+    const empty = captureIo();
+    writeFileSync(join(dir, 'empty-token'), '\n');
+    const emptyToken = ['--token-file', join(dir, 'empty-token')];
+    assert.equal(await run(['admission', 'serve', ...certArgs, '--port', '0', ...emptyToken], empty.io), 2);
+    assert.match(empty.err(), /cannot start the admission webhook: .*empty-token: the token file is empty/);
+    const badCa = captureIo();
+    const notCa = ['--client-ca', join(dir, 'namespaces.json')];
+    assert.equal(await run(['admission', 'serve', ...certArgs, '--port', '0', ...notCa], badCa.io), 2);
+    assert.match(
+      badCa.err(),
+      /cannot start the admission webhook: .*namespaces\.json: the client CA file has no PEM certificate/,
+    );
   });
 
   it('reads the namespace labels from the API with --namespace-labels-from-api --kubeconfig', async () => {

@@ -10,6 +10,8 @@ import { Command } from 'commander';
 import type { ImageGate } from '#admission';
 import {
   type Config,
+  clientAuthFromValues,
+  clientAuthOptionDefs,
   type Diagnostic,
   formatLocation,
   InputError,
@@ -73,6 +75,10 @@ export const ADMISSION_SERVE_OPTIONS: readonly OptionDef[] = [
     type: 'string',
     description: 'PEM private key of the certificate (reloaded when it changes).',
   },
+  ...clientAuthOptionDefs({
+    protectedPaths: '/validate and /mutate',
+    openPaths: 'GET /healthz, /readyz and /metrics need none',
+  }),
   {
     name: 'host',
     flag: 'host',
@@ -208,11 +214,18 @@ admission.mutation). /metrics is in the Prometheus text format.
 
 The API server does not send namespace labels: --namespace-labels-from-api lists and watches the
 Namespaces (as Pod Security Admission's cache does; /readyz fails until the first list), or
---namespace-labels-file reads them from a file. The certificate, key and that file are reloaded
-when they change; a bad new file keeps the previous one.
+--namespace-labels-file reads them from a file.
 
-Answers: 200 with the AdmissionReview; 400 body not an AdmissionReview; 413 body too large; 415 not
-JSON; 429 too many reviews in flight. The API server applies the webhook configuration's
+Client authentication: --client-ca (the client-certificate/client-key of the kubeconfig named by
+the API server's AdmissionConfiguration) and/or --token-file (its token); with both, both are
+required. Without either, anyone who can reach the port can post reviews. /healthz, /readyz and
+/metrics never need authentication (kubelet probes, Prometheus). The certificate, key, client CA,
+token and namespace labels files are reloaded when they change; a bad new file keeps the previous
+one.
+
+Answers: 200 with the AdmissionReview; 400 body not an AdmissionReview; 401 no or wrong client
+certificate or token; 403 client certificate name not allowed; 413 body too large; 415 not JSON;
+429 too many reviews in flight. The API server applies the webhook configuration's
 failurePolicy to any answer but 200. Runs until SIGINT or SIGTERM, then lets requests in flight
 finish. Exit codes: 0 stopped cleanly; 2 usage, config or input error (including a certificate,
 policy or namespace file that does not load). See docs/admission.md.
@@ -220,7 +233,8 @@ policy or namespace file that does not load). See docs/admission.md.
 Examples:
   palisade admission serve --cert tls.crt --key tls.key --namespace-labels-file namespaces.yaml \\
     --policies policies/ --config palisade.yaml
-  palisade admission serve --cert tls.crt --key tls.key --namespace-labels-from-api --config palisade.yaml`,
+  palisade admission serve --cert tls.crt --key tls.key --namespace-labels-from-api --config palisade.yaml \\
+    --client-ca apiserver-client-ca.crt --client-name kube-apiserver`,
     );
   addTableOptions(serve, ADMISSION_SERVE_OPTIONS);
   serve.action(async () => {
@@ -228,6 +242,7 @@ Examples:
     if (typeof values.cert !== 'string' || typeof values.key !== 'string') {
       throw new UsageError('admission serve needs --cert <file> and --key <file>');
     }
+    const clientAuth = clientAuthFromValues(values);
     const port = integer('port', values.port as string, 0, 65535);
     const timeoutMs = integer('timeout', values.timeout as string, 1, 30_000);
     const maxInFlight = integer('max-in-flight', values.maxInFlight as string, 1, 100_000);
@@ -264,6 +279,7 @@ Examples:
     const onDiagnostic = (d: Diagnostic): void => {
       const always =
         d.code === admission.ADMISSION_SERVER_DIAGNOSTIC_CODES.tlsReload ||
+        d.code === admission.ADMISSION_SERVER_DIAGNOSTIC_CODES.tokenReload ||
         d.code === admission.ADMISSION_SERVER_DIAGNOSTIC_CODES.namespacesReload ||
         d.code === admission.ADMISSION_SERVER_DIAGNOSTIC_CODES.namespaceWatch;
       if (always || shown++ < SHOWN_DIAGNOSTICS) {
@@ -283,6 +299,7 @@ Examples:
         port,
         certFile: values.cert,
         keyFile: values.key,
+        ...clientAuth,
         context: {
           ...(config ? { config } : {}),
           ...(configFile ? { configFile } : {}),

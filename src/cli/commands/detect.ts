@@ -12,7 +12,10 @@ import {
   type Alert,
   atLeast,
   bySeverityDesc,
+  clientAuthFromValues,
+  clientAuthOptionDefs,
   type Diagnostic,
+  describeClientAuth,
   formatLocation,
   isSeverity,
   type OptionDef,
@@ -266,30 +269,7 @@ const SERVE_ONLY: readonly OptionDef[] = [
     type: 'string',
     description: 'TLS private key (PEM; reloaded when it changes).',
   },
-  {
-    name: 'clientCa',
-    flag: 'client-ca',
-    placeholder: '<file>',
-    type: 'string',
-    description:
-      'Require a client certificate signed by a CA in this PEM bundle (mutual TLS) on /audit; GET /healthz needs none (reloaded when it changes).',
-  },
-  {
-    name: 'clientName',
-    flag: 'client-name',
-    placeholder: '<name>',
-    type: 'list',
-    description:
-      'With --client-ca, only accept a client certificate whose subject CN or a DNS subjectAltName is this name (repeatable; 403 otherwise).',
-  },
-  {
-    name: 'tokenFile',
-    flag: 'token-file',
-    placeholder: '<file>',
-    type: 'string',
-    description:
-      'Require "Authorization: Bearer <token>" on /audit, the token being this file\'s content, trimmed (reloaded when it changes).',
-  },
+  ...clientAuthOptionDefs({ protectedPaths: '/audit', openPaths: 'GET /healthz needs none' }),
   {
     name: 'port',
     flag: 'port',
@@ -381,12 +361,7 @@ Example:
     if (typeof values.cert !== 'string' || typeof values.key !== 'string') {
       throw new UsageError('detect serve needs --cert <file> and --key <file>');
     }
-    const clientCa = values.clientCa as string | undefined;
-    const clientNames = values.clientName as string[] | undefined;
-    const tokenFile = values.tokenFile as string | undefined;
-    if (clientNames && clientCa === undefined) {
-      throw new UsageError('--client-name needs --client-ca <file> (it names the client certificate)');
-    }
+    const clientAuth = clientAuthFromValues(values);
     const threats = await import('#threats');
     const port = integer('port', values.port as string, 0, 65535);
     const queueSize = integer('queue-size', values.queueSize as string, 1, 10_000_000);
@@ -423,9 +398,7 @@ Example:
         port,
         certFile: values.cert,
         keyFile: values.key,
-        ...(clientCa !== undefined ? { clientCaFile: clientCa } : {}),
-        ...(clientNames ? { allowedClientNames: clientNames } : {}),
-        ...(tokenFile !== undefined ? { tokenFile } : {}),
+        ...clientAuth,
         maxBodyBytes: values.maxBodySize as number,
         maxEventBytes: values.maxEventSize as number,
         onEvents: (events) => queue.offer(events),
@@ -438,12 +411,8 @@ Example:
     io.stderr(
       `palisade: listening on https://${shown.includes(':') ? `[${shown}]` : shown}:${server.port}/audit (${loaded.value.rules.length} rules)\n`,
     );
-    const auth: string[] = [];
-    if (clientCa !== undefined) {
-      auth.push(`client certificate signed by ${clientCa}${clientNames ? ` named ${clientNames.join(' or ')}` : ''}`);
-    }
-    if (tokenFile !== undefined) auth.push(`bearer token from ${tokenFile}`);
-    if (auth.length > 0) io.stderr(`palisade: client authentication: ${auth.join(' and ')}\n`);
+    const auth = describeClientAuth(clientAuth);
+    if (auth !== undefined) io.stderr(`palisade: client authentication: ${auth}\n`);
     else {
       io.stderr(
         'palisade: warning: no client authentication (--client-ca, --token-file): the endpoint accepts audit events from anyone who can reach it\n',
@@ -486,7 +455,7 @@ Example:
         `rejected: ${w.malformed} malformed, ${w.tooLarge} too large, ${w.invalidEvents} invalid events, ` +
         `${w.unauthorized} unauthorized, ${w.forbidden} forbidden; ` +
         `${q.refused} events refused (queue full, ${w.refused} batches answered 503); ${w.reloads} certificate reloads` +
-        `${tokenFile !== undefined ? `, ${w.tokenReloads} token reloads` : ''}\n`,
+        `${clientAuth.tokenFile !== undefined ? `, ${w.tokenReloads} token reloads` : ''}\n`,
     );
     let code: ExitCode = EXIT.ok;
     if (forwarder && !(await closeForwarder(forwarder, io))) code = EXIT.runtime;
