@@ -51,6 +51,7 @@ import { createServer, type Server } from 'node:https';
 import {
   CLIENT_AUTH_FAILURES,
   type ClientAuth,
+  type ClientAuthOptions,
   type ClientAuthRefusal,
   ConfigError,
   Counter,
@@ -135,30 +136,14 @@ export type MutateHook = (
   context: MutateHookContext,
 ) => MutateHookResult | Promise<MutateHookResult>;
 
-export interface AdmissionServerOptions {
+/** `ClientAuthOptions` guard /validate and /mutate; /healthz, /readyz and /metrics stay open. */
+export interface AdmissionServerOptions extends ClientAuthOptions {
   /** Default 0.0.0.0. */
   readonly host?: string;
   /** Default 8443; 0 picks a free port (see `port` on the result). */
   readonly port?: number;
   readonly certFile: string;
   readonly keyFile: string;
-  /**
-   * PEM CA bundle for mutual TLS: /validate and /mutate answer 401 unless the client presented a
-   * certificate verified against it (the health, readiness and metrics paths need none). Watched
-   * and reloaded with the certificate.
-   */
-  readonly clientCaFile?: string;
-  /**
-   * With `clientCaFile`: the client certificate's subject CN or one of its DNS subjectAltNames must
-   * be in this list (403 otherwise).
-   */
-  readonly allowedClientNames?: readonly string[];
-  /**
-   * File holding the bearer token (surrounding whitespace trimmed; empty is an error): /validate
-   * and /mutate answer 401 unless the request has `Authorization: Bearer <token>`. Watched and
-   * reloaded.
-   */
-  readonly tokenFile?: string;
   /** For createAdmission: config, policies, failure policy, namespace labels. */
   readonly context?: AdmissionContext;
   /**

@@ -27,6 +27,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import {
+  type ClientAuthOptions,
   type ClientAuthRefusal,
   closeGracefully,
   createClientAuth,
@@ -54,29 +55,14 @@ export const SERVE_DIAGNOSTIC_CODES = {
   unauthorized: 'threats.webhook.unauthorized',
 } as const;
 
-export interface AuditWebhookOptions {
+/** `ClientAuthOptions` guard the audit paths; `GET /healthz` stays open. */
+export interface AuditWebhookOptions extends ClientAuthOptions {
   /** Default 0.0.0.0. */
   readonly host?: string;
   /** Default 8443; 0 picks a free port (see `port` on the result). */
   readonly port?: number;
   readonly certFile: string;
   readonly keyFile: string;
-  /**
-   * PEM CA bundle for mutual TLS: the server asks for a client certificate and the audit paths
-   * answer 401 unless one verified against this bundle was presented (`GET /healthz` does not need
-   * one). Watched and reloaded like the certificate.
-   */
-  readonly clientCaFile?: string;
-  /**
-   * With `clientCaFile`: the client certificate's subject CN or one of its DNS subjectAltNames must
-   * be in this list (403 otherwise).
-   */
-  readonly allowedClientNames?: readonly string[];
-  /**
-   * File holding the bearer token (surrounding whitespace trimmed; empty is an error): the audit
-   * paths answer 401 unless the request has `Authorization: Bearer <token>`. Watched and reloaded.
-   */
-  readonly tokenFile?: string;
   /** Larger bodies get 413 (default 16 MiB). */
   readonly maxBodyBytes?: number;
   /** Larger events inside a body are skipped with a diagnostic (default 4 MiB). */

@@ -24,12 +24,22 @@ import type { OptionDef } from '../config/options.ts';
 import { UsageError } from '../errors.ts';
 import { NamedFileError, readNamedFile, type TlsMaterial } from './tls-reload.ts';
 
+/** Who may call a server's protected paths (both optional; when both are set, both must pass). */
 export interface ClientAuthOptions {
-  /** PEM CA bundle the client certificate must be verified against (mutual TLS). */
+  /**
+   * PEM CA bundle for mutual TLS: the protected paths answer 401 unless the client presented a
+   * certificate verified against it. Watched and reloaded with the serving certificate.
+   */
   readonly clientCaFile?: string;
-  /** With `clientCaFile`: the certificate's subject CN or a DNS subjectAltName must be one of these. */
+  /**
+   * With `clientCaFile`: the client certificate's subject CN or one of its DNS subjectAltNames must
+   * be in this list (403 otherwise).
+   */
   readonly allowedClientNames?: readonly string[];
-  /** File holding the bearer token (surrounding whitespace trimmed; empty is an error). */
+  /**
+   * File holding the bearer token (surrounding whitespace trimmed; empty is an error): the protected
+   * paths answer 401 unless the request has `Authorization: Bearer <token>`. Watched and reloaded.
+   */
   readonly tokenFile?: string;
 }
 
