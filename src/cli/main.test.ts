@@ -106,7 +106,7 @@ describe('palisade CLI', () => {
     assert.equal(r.code, 0);
     const list = JSON.parse(r.out) as { id: string; slug: string; frameworks: unknown[] }[];
     assert.ok(list.length > 30);
-    assert.ok(list.every((c) => /^PAL-(K8S|OCP|AZR)-\d{4}$/.test(c.id) && c.frameworks.length > 0));
+    assert.ok(list.every((c) => /^PAL-(K8S|OCP|AZR|ARO)-\d{4}$/.test(c.id) && c.frameworks.length > 0));
   });
 
   it('stops quietly when the reader closes the pipe early (palisade ... | head)', async () => {

@@ -1,3 +1,5 @@
+export * from './azure/index.ts';
+export { type DocumentKind, documentKind, toAnyResource } from './document.ts';
 export { buildInventory, type Inventory } from './inventory.ts';
 export { CLUSTER_SCOPED_KINDS, groupOf, WORKLOAD_KINDS, type WorkloadKind, workloadKind } from './kinds.ts';
 export { decode, isListObject, jsonElementLines } from './manifests/decode.ts';

@@ -5,6 +5,7 @@
 import type { ControlRef, Remediation, Resource, Severity, Violation } from '#core';
 import type { Inventory } from '#inventory';
 import type { PssVersion } from './lib/pss-version.ts';
+import type { SecurityControlId } from './security-controls.ts';
 
 export const MATURITIES = ['stable', 'beta', 'experimental', 'deprecated'] as const;
 export type Maturity = (typeof MATURITIES)[number];
@@ -39,12 +40,16 @@ export interface CheckMeta {
   readonly admission: boolean;
   /** Checks this one supersedes when both are selected (PSS restricted over baseline). */
   readonly overrides?: readonly string[];
+  /** The secure score control the check counts towards (Azure and ARO checks; see security-controls.ts). */
+  readonly securityControl?: SecurityControlId;
 }
 
 export type CheckOutcome =
   | { readonly status: 'pass' }
   | { readonly status: 'fail'; readonly violations: readonly Violation[]; readonly message?: string }
-  | { readonly status: 'not-applicable'; readonly reason: string };
+  | { readonly status: 'not-applicable'; readonly reason: string }
+  /** The value the check needs is unknown (unresolved template expression, export without it). */
+  | { readonly status: 'indeterminate'; readonly reason: string; readonly violations?: readonly Violation[] };
 
 /** Settings that change what checks consider compliant. Resolved from config and flags. */
 export interface CheckSettings {
@@ -86,4 +91,10 @@ export function outcome(violations: readonly Violation[], message?: string): Che
 
 export function notApplicable(reason: string): CheckOutcome {
   return { status: 'not-applicable', reason };
+}
+
+export function indeterminate(reason: string, violations?: readonly Violation[]): CheckOutcome {
+  return violations === undefined
+    ? { status: 'indeterminate', reason }
+    : { status: 'indeterminate', reason, violations };
 }

@@ -4,9 +4,12 @@
  * could not be read). The scan never aborts because of one check.
  */
 import {
+  type AzureView,
   describeResource,
+  FINDING_STATUSES,
   type Finding,
   type FindingStatus,
+  type Remediation,
   type Resource,
   type ResourceRef,
   refOf,
@@ -16,6 +19,8 @@ import type { Inventory } from '#inventory';
 import type { CheckContext, CheckOutcome, CheckSettings } from './check.ts';
 import type { AnyCheck } from './checks/index.ts';
 import { frameworkClosure } from './frameworks/index.ts';
+import type { Assessed } from './score.ts';
+import type { SecurityControlId } from './security-controls.ts';
 
 export interface CheckSelection {
   /** Framework ids (with what they include); empty or unset selects every check. */
@@ -66,6 +71,8 @@ function messageFor(check: AnyCheck, subject: string, result: CheckOutcome): str
       return `${subject} passes: ${check.meta.title.toLowerCase()} not found.`;
     case 'not-applicable':
       return `${subject}: not applicable (${result.reason}).`;
+    case 'indeterminate':
+      return `${subject}: ${check.meta.title}: cannot be decided offline: ${result.reason}.`;
     case 'fail': {
       if (result.message) {
         return result.message;
@@ -131,6 +138,35 @@ function flatViolations(violations: readonly Violation[], intern: Interner): rea
   return out;
 }
 
+const STATUS_COUNT = FINDING_STATUSES.length;
+const STATUS_INDEX = Object.fromEntries(FINDING_STATUSES.map((s, i) => [s, i])) as Record<FindingStatus, number>;
+
+const PLACEHOLDER = /\{(name|resourceGroup|subscriptionId|id|parentName)\}/g;
+
+/**
+ * The check's remediation with `{name}`, `{resourceGroup}`, `{subscriptionId}`, `{id}` and
+ * `{parentName}` in its `az` command and ARM patch replaced by the resource's values, so that the
+ * command in a finding can be run as printed. Unknown values stay as placeholders.
+ */
+export function azureRemediation(remediation: Remediation, azure: AzureView): Remediation {
+  if (remediation.azureCli === undefined && remediation.armPatch === undefined) {
+    return remediation;
+  }
+  const values: Record<string, string | undefined> = {
+    name: azure.parent ? azure.name.split('/').pop() : azure.name,
+    resourceGroup: azure.resourceGroup,
+    subscriptionId: azure.subscriptionId,
+    id: azure.id,
+    parentName: azure.parent?.name,
+  };
+  const render = (text: string): string => text.replace(PLACEHOLDER, (whole, key: string) => values[key] ?? whole);
+  return {
+    ...remediation,
+    ...(remediation.azureCli === undefined ? {} : { azureCli: render(remediation.azureCli) }),
+    ...(remediation.armPatch === undefined ? {} : { armPatch: render(remediation.armPatch) }),
+  };
+}
+
 export function makeFinding(
   check: AnyCheck,
   resource: Resource,
@@ -143,7 +179,10 @@ export function makeFinding(
   // A failing finding's message is built from its flattened violations and left as a rope of
   // shared pieces (subject, title, violation messages): flattening it copied 27 MB on the
   // benchmark cluster for a tenth of the evaluation time. The fingerprint likewise.
-  const violations = result.status === 'fail' ? flatViolations(result.violations, intern) : [];
+  const violations =
+    result.status === 'fail' || (result.status === 'indeterminate' && result.violations)
+      ? flatViolations(result.violations ?? [], intern)
+      : [];
   return {
     checkId: meta.id,
     slug: meta.slug,
@@ -157,8 +196,8 @@ export function makeFinding(
     resource: ref,
     violations,
     frameworks: meta.frameworks,
-    remediation: meta.remediation,
-    ...(result.status === 'not-applicable' ? { reason: result.reason } : {}),
+    remediation: resource.azure ? azureRemediation(meta.remediation, resource.azure) : meta.remediation,
+    ...(result.status === 'not-applicable' || result.status === 'indeterminate' ? { reason: result.reason } : {}),
     fingerprint: `${meta.id}|${resource.key}`,
   };
 }
@@ -196,6 +235,10 @@ export interface EvaluateResult {
   readonly unknownKinds: Record<string, number>;
   /** The resource a retained finding is about (by its shared `resource` reference). */
   readonly resourceOf: (finding: Finding) => Resource | undefined;
+  /** Per secure score control, the resources its checks assessed (any status but not-applicable). */
+  readonly assessed: Assessed;
+  /** How many findings of each status each check produced (by check id; retained or not). */
+  readonly countsByCheck: ReadonlyMap<string, Readonly<Record<FindingStatus, number>>>;
 }
 
 export function createContext(inventory: Inventory, settings: CheckSettings): CheckContext {
@@ -221,13 +264,18 @@ export interface EvaluateOptions {
    * building hundreds of thousands of pass findings on a large cluster.
    */
   readonly retain?: 'all' | 'fail';
+  /** The cluster a resource belongs to, recorded in its findings' `resource.cluster`. */
+  readonly clusterOf?: (resource: Resource) => string | undefined;
 }
 
 interface CheckRouting {
-  /** Checks that target every workload (their pod spec). */
-  readonly workloadChecks: readonly AnyCheck[];
+  /** Checks that target every workload (their pod spec), with their index in the checks array. */
+  readonly workloadChecks: readonly { readonly check: AnyCheck; readonly index: number }[];
   /** Checks by the kind they target, with the API group when the target names one. */
-  readonly byKind: ReadonlyMap<string, readonly { readonly check: AnyCheck; readonly apiGroup?: string }[]>;
+  readonly byKind: ReadonlyMap<
+    string,
+    readonly { readonly check: AnyCheck; readonly index: number; readonly apiGroup?: string }[]
+  >;
 }
 
 /** Routing per checks array: admission evaluates the same (cached) array once per request. */
@@ -236,12 +284,12 @@ const routings = new WeakMap<readonly AnyCheck[], CheckRouting>();
 function routeChecks(checks: readonly AnyCheck[]): CheckRouting {
   const cached = routings.get(checks);
   if (cached) return cached;
-  const workloadChecks: AnyCheck[] = [];
-  const byKind = new Map<string, { check: AnyCheck; apiGroup?: string }[]>();
-  for (const check of checks) {
+  const workloadChecks: { check: AnyCheck; index: number }[] = [];
+  const byKind = new Map<string, { check: AnyCheck; index: number; apiGroup?: string }[]>();
+  for (const [index, check] of checks.entries()) {
     for (const target of check.meta.targets) {
       if ('class' in target) {
-        workloadChecks.push(check);
+        workloadChecks.push({ check, index });
         continue;
       }
       let list = byKind.get(target.kind);
@@ -249,7 +297,7 @@ function routeChecks(checks: readonly AnyCheck[]): CheckRouting {
         list = [];
         byKind.set(target.kind, list);
       }
-      list.push(target.apiGroup === undefined ? { check } : { check, apiGroup: target.apiGroup });
+      list.push(target.apiGroup === undefined ? { check, index } : { check, index, apiGroup: target.apiGroup });
     }
   }
   const routing = { workloadChecks, byKind };
@@ -269,7 +317,13 @@ export function evaluate(
   const ctx = createContext(inventory, settings);
   const { workloadChecks, byKind } = routeChecks(checks);
   const findings: Finding[] = [];
-  const counts: Record<FindingStatus, number> = { pass: 0, fail: 0, 'not-applicable': 0, error: 0 };
+  const counts: Record<FindingStatus, number> = {
+    pass: 0,
+    fail: 0,
+    'not-applicable': 0,
+    error: 0,
+    indeterminate: 0,
+  };
   const unknownKinds: Record<string, number> = {};
   // One ResourceRef and one subject per resource, shared by its findings, built only when a
   // finding is kept; the map from ref to resource serves exemptions without re-parsing keys.
@@ -277,21 +331,42 @@ export function evaluate(
   let current: Resource | undefined;
   let currentRef: ResourceRef | undefined;
   let currentSubject = '';
+  const clusterOf = options.clusterOf;
+  const assessed = new Map<SecurityControlId, Set<Resource>>();
   const refFor = (resource: Resource): ResourceRef => {
     if (current !== resource || !currentRef) {
       current = resource;
-      currentRef = refOf(resource);
+      const cluster = clusterOf?.(resource);
+      currentRef = cluster === undefined ? refOf(resource) : { ...refOf(resource), cluster };
       currentSubject = describeResource(resource);
       resources.set(currentRef, resource);
     }
     return currentRef;
   };
-  const run = (check: AnyCheck, resource: Resource): void => {
+  /** Record that a check of a secure score control judged the resource (any status but not-applicable). */
+  const assess = (check: AnyCheck, resource: Resource): void => {
+    const control = check.meta.securityControl;
+    if (control === undefined) {
+      return;
+    }
+    let set = assessed.get(control);
+    if (!set) {
+      set = new Set();
+      assessed.set(control, set);
+    }
+    set.add(resource);
+  };
+  // Findings by status per check (by index in `checks`), for per-control compliance.
+  const perCheck = new Int32Array(checks.length * STATUS_COUNT);
+  const run = (check: AnyCheck, index: number, resource: Resource): void => {
     let result: CheckOutcome;
     try {
       result = check.evaluate(resource, ctx);
     } catch (error) {
       counts.error++;
+      perCheck[index * STATUS_COUNT + STATUS_INDEX.error] =
+        (perCheck[index * STATUS_COUNT + STATUS_INDEX.error] as number) + 1;
+      assess(check, resource);
       const ref = refFor(resource);
       findings.push(
         errorFinding(check, resource, error instanceof Error ? error.message : String(error), ref, currentSubject),
@@ -299,7 +374,12 @@ export function evaluate(
       return;
     }
     counts[result.status]++;
-    if (retainAll || result.status === 'fail') {
+    const slot = index * STATUS_COUNT + STATUS_INDEX[result.status];
+    perCheck[slot] = (perCheck[slot] as number) + 1;
+    if (result.status !== 'not-applicable') {
+      assess(check, resource);
+    }
+    if (retainAll || result.status === 'fail' || result.status === 'indeterminate') {
       const ref = refFor(resource);
       findings.push(makeFinding(check, resource, result, ref, currentSubject, intern));
     }
@@ -307,14 +387,16 @@ export function evaluate(
   for (const resource of inventory.resources) {
     let targeted = false;
     if (resource.pod !== undefined || resource.podError !== undefined) {
-      for (const check of workloadChecks) {
+      for (const { check, index } of workloadChecks) {
         targeted = true;
         if (resource.podError !== undefined) {
           counts.error++;
+          perCheck[index * STATUS_COUNT + STATUS_INDEX.error] =
+            (perCheck[index * STATUS_COUNT + STATUS_INDEX.error] as number) + 1;
           const ref = refFor(resource);
           findings.push(errorFinding(check, resource, resource.podError, ref, currentSubject));
         } else {
-          run(check, resource);
+          run(check, index, resource);
         }
       }
     }
@@ -323,11 +405,33 @@ export function evaluate(
         continue;
       }
       targeted = true;
-      run(entry.check, resource);
+      run(entry.check, entry.index, resource);
     }
     if (!targeted) {
       unknownKinds[resource.kind] = (unknownKinds[resource.kind] ?? 0) + 1;
     }
   }
-  return { findings, counts, unknownKinds, resourceOf: (finding) => resources.get(finding.resource) };
+  const countsByCheck = new Map<string, Record<FindingStatus, number>>();
+  for (const [index, check] of checks.entries()) {
+    const at = index * STATUS_COUNT;
+    const own = Object.fromEntries(FINDING_STATUSES.map((s, i) => [s, perCheck[at + i] ?? 0])) as Record<
+      FindingStatus,
+      number
+    >;
+    const previous = countsByCheck.get(check.meta.id);
+    countsByCheck.set(
+      check.meta.id,
+      previous
+        ? (Object.fromEntries(FINDING_STATUSES.map((s) => [s, previous[s] + own[s]])) as Record<FindingStatus, number>)
+        : own,
+    );
+  }
+  return {
+    findings,
+    counts,
+    countsByCheck,
+    unknownKinds,
+    resourceOf: (finding) => resources.get(finding.resource),
+    assessed,
+  };
 }

@@ -7,16 +7,16 @@ const DEMO = fileURLToPath(new URL('../../examples/aro-cluster', import.meta.url
 const NOW = new Date('2026-11-23T00:00:00Z');
 
 describe('scanManifests', () => {
-  it("findings: 'fail' keeps only failing and error findings but summarises every finding", async () => {
+  it("findings: 'fail' keeps only failing, error and indeterminate findings but summarises every finding", async () => {
     const all = await scanManifests([DEMO], { now: NOW });
     const failing = await scanManifests([DEMO], { now: NOW, findings: 'fail' });
     assert.deepEqual(failing.summary, all.summary);
     assert.ok(all.summary.findings.pass > 0);
     assert.deepEqual(
       failing.findings,
-      all.findings.filter((f) => f.status === 'fail' || f.status === 'error'),
+      all.findings.filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'indeterminate'),
     );
-    const counted = { pass: 0, fail: 0, 'not-applicable': 0, error: 0 };
+    const counted = { pass: 0, fail: 0, 'not-applicable': 0, error: 0, indeterminate: 0 };
     for (const f of all.findings) {
       counted[f.status]++;
     }

@@ -23,10 +23,13 @@ import {
 import { buildInventory, DEFAULT_MAX_FILE_BYTES, loadManifests } from '#inventory';
 import type { CheckSettings } from './check.ts';
 import { type AnyCheck, CHECKS, checkRegistry } from './checks/index.ts';
+import { linkClusters } from './clusters.ts';
+import { frameworkCompliance } from './compliance.ts';
 import { evaluate, selectChecks } from './evaluate.ts';
 import { applyExemptions } from './exemptions.ts';
 import { getFramework } from './frameworks/index.ts';
 import { formatPssVersion, parsePssVersion } from './lib/pss-version.ts';
+import { secureScore } from './score.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
 
 export interface ScanOptions {
@@ -48,6 +51,8 @@ export interface ScanOptions {
   /** Where `config` came from, for messages. */
   readonly configFile?: string;
   readonly maxFileBytes?: number;
+  /** ARM parameters files for the input's templates (instead of pairing by name). */
+  readonly parameters?: readonly string[];
   readonly stdin?: () => Promise<string>;
   /** Today, for exemption expiry. */
   readonly now?: Date;
@@ -153,10 +158,18 @@ export async function scanManifests(paths: readonly string[], options: ScanOptio
   const resolved = resolveScan(options);
   const config = options.config ?? {};
   const maxFileBytes = options.maxFileBytes ?? config.scan?.maxFileSize ?? DEFAULT_MAX_FILE_BYTES;
-  const loaded = await loadManifests(paths, { maxFileBytes, ...(options.stdin ? { stdin: options.stdin } : {}) });
+  const loaded = await loadManifests(paths, {
+    maxFileBytes,
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.parameters ? { parameters: options.parameters } : {}),
+  });
   logger.debug({ files: loaded.stats.filesRead, resources: loaded.resources.length }, 'manifests loaded');
   const inventory = buildInventory(loaded.resources);
-  const evaluated = evaluate(inventory, resolved.checks, resolved.settings, { retain: options.findings ?? 'all' });
+  const clusters = linkClusters(loaded.resources);
+  const evaluated = evaluate(inventory, resolved.checks, resolved.settings, {
+    retain: options.findings ?? 'all',
+    ...(clusters.linked ? { clusterOf: clusters.aroClusterOf } : {}),
+  });
   const exempted = applyExemptions(evaluated.findings, evaluated.resourceOf, {
     exemptions: options.exemptions ?? config.exemptions ?? [],
     annotations: options.annotations ?? config.annotations ?? DEFAULT_ANNOTATIONS,
@@ -165,6 +178,16 @@ export async function scanManifests(paths: readonly string[], options: ScanOptio
     ...(options.configFile ? { configFile: options.configFile } : {}),
   });
   const diagnostics = [...loaded.diagnostics, ...exempted.diagnostics];
+  const score =
+    evaluated.assessed.size === 0
+      ? undefined
+      : secureScore(
+          evaluated.assessed,
+          exempted.findings,
+          evaluated.resourceOf,
+          (id) => checkRegistry.get(id),
+          clusters,
+        );
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -177,6 +200,15 @@ export async function scanManifests(paths: readonly string[], options: ScanOptio
       counts: evaluated.counts,
     }),
     findings: exempted.findings,
+    ...(score === undefined ? {} : { score }),
+    ...(resolved.frameworks.length === 0
+      ? {}
+      : {
+          compliance: resolved.frameworks.flatMap((id) =>
+            frameworkCompliance(id, resolved.checks, exempted.findings, evaluated.countsByCheck),
+          ),
+        }),
+    ...(clusters.linked || score !== undefined ? { clusters: clusters.clusters } : {}),
     diagnostics,
   };
 }

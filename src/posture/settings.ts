@@ -17,6 +17,8 @@ export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = [
   'azure-arc',
   'azure-arc-*',
   'gatekeeper-system',
+  // The Defender for Containers sensor's namespace on Arc-enabled clusters (ARO).
+  'mdc',
 ];
 
 export const DEFAULT_SETTINGS: CheckSettings = Object.freeze({

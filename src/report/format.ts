@@ -47,7 +47,9 @@ export function chunksOf(format: OutputFormat, report: ScanReport, options: Rend
 
 /** Whether a finding is shown under a status filter. */
 export function isShown(finding: Finding, status: StatusFilter): boolean {
-  return status === 'all' || finding.status === 'fail' || finding.status === 'error';
+  return (
+    status === 'all' || finding.status === 'fail' || finding.status === 'error' || finding.status === 'indeterminate'
+  );
 }
 
 /** The findings a status filter shows, in report order. */

@@ -243,7 +243,7 @@ export async function scanImage(source: string, options: ImageScanOptions = {}):
         resources: 0,
         checks: 0,
         files: scanned.filesAnalyzed,
-        findings: { pass: 0, fail: 0, 'not-applicable': 0, error: 0 },
+        findings: { pass: 0, fail: 0, 'not-applicable': 0, error: 0, indeterminate: 0 },
         failed: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
         suppressed: 0,
         unknownKinds: {},

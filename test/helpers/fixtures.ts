@@ -3,9 +3,9 @@
  * A fixture may start with a comment line `# settings: {"pssVersion":"v1.24"}` to change
  * check settings for that fixture (JSON; keys of CheckSettings, pssVersion as text).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Finding, Resource } from '#core';
-import { buildInventory, decode, type Inventory, toResource } from '#inventory';
+import { buildInventory, decode, documentKind, type Inventory, templateResources, toAnyResource } from '#inventory';
 import type { CheckSettings } from '#posture/check.ts';
 import type { AnyCheck } from '#posture/checks/index.ts';
 import { evaluate } from '#posture/evaluate.ts';
@@ -38,7 +38,22 @@ export function loadText(text: string, file = 'inline.yaml'): LoadedFixture {
   const problems = [...decoded.diagnostics];
   const resources: Resource[] = [];
   for (const { value, source } of decoded.objects) {
-    const result = toResource(value, source);
+    const kind = documentKind(value);
+    if (kind === 'arm-parameters') {
+      continue; // read with its template
+    }
+    if (kind === 'arm-template') {
+      // An ARM template expands into its resources, with `<name>.parameters.json` beside it when present.
+      const paramsFile = file.replace(/\.json$/i, '.parameters.json');
+      const parameters = existsSync(paramsFile)
+        ? { file: paramsFile, value: JSON.parse(readFileSync(paramsFile, 'utf8')) as unknown }
+        : undefined;
+      const expanded = templateResources({ file, text, value }, parameters);
+      problems.push(...expanded.diagnostics.filter((d) => d.level === 'error'));
+      resources.push(...expanded.resources);
+      continue;
+    }
+    const result = toAnyResource(value, source);
     problems.push(...result.diagnostics.filter((d) => d.level === 'error'));
     if (result.resource) {
       resources.push(result.resource);
@@ -60,6 +75,11 @@ export function runCheck(check: AnyCheck, fixture: LoadedFixture, settings?: Par
 }
 
 /** Run one check over an inline YAML text; returns its findings. */
-export function runCheckOn(check: AnyCheck, yamlText: string, settings?: Partial<CheckSettings>): Finding[] {
-  return runCheck(check, loadText(yamlText), settings);
+export function runCheckOn(
+  check: AnyCheck,
+  yamlText: string,
+  settings?: Partial<CheckSettings>,
+  file?: string,
+): Finding[] {
+  return runCheck(check, loadText(yamlText, file), settings);
 }

@@ -275,7 +275,7 @@ export function syntheticReport(): ScanReport {
       resources: 7,
       checks: 5,
       files: 5,
-      findings: { pass: 1, fail: 6, 'not-applicable': 1, error: 1 },
+      findings: { pass: 1, fail: 6, 'not-applicable': 1, error: 1, indeterminate: 0 },
       failed: { critical: 1, high: 1, medium: 1, low: 0, info: 1 },
       suppressed: 2,
       unknownKinds: { Service: 2, ConfigMap: 1 },

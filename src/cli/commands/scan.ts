@@ -23,7 +23,7 @@ export function exitCodeFor(report: ScanReport, failOn: FailOn, strict: boolean)
 export function scanCommand(io: CliIo): Command {
   const command = new Command('scan')
     .description(
-      'Scan Kubernetes and OpenShift manifests (files, directories, must-gather trees, or - for stdin) with the posture checks',
+      'Scan Kubernetes and OpenShift manifests, OpenShift cluster exports (oc get, must-gather) and Azure resources (az exports, Resource Graph rows, ARM and Bicep-compiled templates) with the posture checks',
     )
     .argument('<paths...>', 'files, directories or - (standard input)')
     .addHelpText(
@@ -35,7 +35,9 @@ Exit codes: 0 nothing failed at or above --fail-on; 1 something did; 2 usage, co
 Examples:
   palisade scan manifests/ --framework pss-restricted --pss-version v1.30
   oc get deploy,sts,ds -A -o json | palisade scan - --format sarif --output palisade.sarif
-  helm template ./chart | palisade scan - --fail-on medium`,
+  helm template ./chart | palisade scan - --fail-on medium
+  az graph query -q "Resources" --first 1000 -o json > azure.json; palisade scan azure.json cluster/ --framework aro-landing-zone
+  palisade scan infra/main.json --parameters infra/main.parameters.prod.json`,
     );
   addTableOptions(command, SCAN_OPTIONS);
   command.action(async (paths: string[]) => {
@@ -54,6 +56,7 @@ Examples:
       pssVersion: values.pssVersion as string,
       ...(values.allowedRegistries ? { settings: { allowedRegistries: values.allowedRegistries as string[] } } : {}),
       maxFileBytes: values.maxFileSize as number,
+      ...(values.parameters ? { parameters: values.parameters as string[] } : {}),
       ...(config ? { config } : {}),
       ...(configFile ? { configFile } : {}),
       stdin: io.readStdin,

@@ -132,6 +132,15 @@ export const SCAN_OPTIONS: readonly OptionDef[] = [
     description: 'Registries (host or host/path prefix, globs allowed) images may come from (repeatable).',
   },
   {
+    name: 'parameters',
+    flag: 'parameters',
+    placeholder: '<file>',
+    env: 'PALISADE_PARAMETERS',
+    type: 'list',
+    description:
+      "ARM parameters file to expand the input's templates with, as `az deployment group create --parameters` (repeatable; default: <name>.parameters[.<env>].json beside each template).",
+  },
+  {
     name: 'strict',
     flag: 'strict',
     env: 'PALISADE_STRICT',

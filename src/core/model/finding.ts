@@ -1,5 +1,7 @@
 /**
- * A finding is the result of one check on one resource: pass, fail, not-applicable or error.
+ * A finding is the result of one check on one resource: pass, fail, not-applicable, error, or
+ * indeterminate (the check needs a value the input does not give: an ARM template expression that
+ * cannot be evaluated offline, an export without properties). Indeterminate is never compliant.
  * Every (check, resource) pair the engine evaluates yields exactly one finding.
  */
 import type { ControlRef } from './framework.ts';
@@ -7,7 +9,7 @@ import type { Remediation } from './remediation.ts';
 import type { ResourceRef } from './resource.ts';
 import type { Severity } from './severity.ts';
 
-export const FINDING_STATUSES = ['pass', 'fail', 'not-applicable', 'error'] as const;
+export const FINDING_STATUSES = ['pass', 'fail', 'not-applicable', 'error', 'indeterminate'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
 export interface Violation {
@@ -45,7 +47,7 @@ export interface Finding {
   readonly violations: readonly Violation[];
   readonly frameworks: readonly ControlRef[];
   readonly remediation: Remediation;
-  /** Set for not-applicable and error findings. */
+  /** Set for not-applicable, error and indeterminate findings. */
   readonly reason?: string;
   readonly suppressed?: Suppression;
   /** Violations removed by container-level exemptions (the finding still fails on the others). */

@@ -5,10 +5,11 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import type { Finding, FindingStatus } from './finding.ts';
 import type { OsRelease, Package } from './package.ts';
+import type { ClusterRef, FrameworkCompliance, SecureScore } from './score.ts';
 import type { Severity } from './severity.ts';
 import type { Vulnerability, VulnerabilitySeverity } from './vulnerability.ts';
 
-export const REPORT_SCHEMA_VERSION = '1.1';
+export const REPORT_SCHEMA_VERSION = '1.2';
 
 export interface ReportSummary {
   /** Resources scanned (after de-duplication). */
@@ -71,6 +72,12 @@ export interface ScanReport {
   readonly subject?: ScanSubject;
   readonly summary: ReportSummary;
   readonly findings: readonly Finding[];
+  /** Secure score (checks that name a security control): in total, per subscription, per cluster. */
+  readonly score?: SecureScore;
+  /** Per-control compliance of the frameworks selected with --framework. */
+  readonly compliance?: readonly FrameworkCompliance[];
+  /** The clusters the scanned objects belong to (an ARO resource with its cluster objects). */
+  readonly clusters?: readonly ClusterRef[];
   /** Set by image and directory scans: affected and indeterminate vulnerabilities. */
   readonly vulnerabilities?: readonly Vulnerability[];
   /**

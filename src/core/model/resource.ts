@@ -3,6 +3,7 @@
  * with the place it came from. `object` is the raw object, checked only for its envelope;
  * typed views (such as `pod`) are derived at inventory time.
  */
+import type { AzureView } from './azure.ts';
 import type { KubeObject, ObjectMeta, PodSpec } from './kubernetes.ts';
 
 export interface SourceRef {
@@ -15,6 +16,8 @@ export interface SourceRef {
   readonly document?: number;
   /** Chart template the document was rendered from (Helm's `# Source: chart/templates/x.yaml`). */
   readonly template?: string;
+  /** ARM parameters file a template resource was expanded with (one expansion per parameters file). */
+  readonly parameters?: string;
 }
 
 /** A workload's pod template, wherever the kind keeps it. */
@@ -40,6 +43,8 @@ export interface Resource {
   readonly pod?: PodView;
   /** Set for workload kinds whose pod template failed validation: why. Workload checks report 'error'. */
   readonly podError?: string;
+  /** Set for Azure resources (kind is the ARM type, `object` only an envelope): the ARM object. */
+  readonly azure?: AzureView;
   /** Unique within an inventory: group/kind/namespace/name plus the source when duplicated. */
   readonly key: string;
 }
@@ -50,6 +55,10 @@ export interface ResourceRef {
   readonly apiVersion: string;
   readonly namespace?: string;
   readonly name: string;
+  /** ARM resource id, for Azure resources when known. */
+  readonly id?: string;
+  /** The ARO cluster (resource id) the object belongs to, when the input links the cluster's objects to an ARO resource. */
+  readonly cluster?: string;
   readonly source?: SourceRef;
 }
 
@@ -59,6 +68,8 @@ export function refOf(resource: Resource): ResourceRef {
     apiVersion: resource.apiVersion,
     ...(resource.namespace === undefined ? {} : { namespace: resource.namespace }),
     name: resource.name,
+    // A template resource's id is built with stand-in subscription and group names: not reported.
+    ...(resource.azure?.id === undefined || resource.azure.origin !== 'export' ? {} : { id: resource.azure.id }),
     source: resource.source,
   };
 }

@@ -12,6 +12,7 @@
 
 import { type Document, isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Diagnostic, SourceRef } from '#core';
+import { azureCollectionKey } from '../azure/export.ts';
 
 export interface Decoded {
   readonly value: unknown;
@@ -260,7 +261,7 @@ function jsonReason(message: string): string {
  * One pass over the structure of the text, jumping over string contents; no second parse.
  * Expects text that JSON.parse accepted.
  */
-function jsonElementOffsets(text: string): number[] {
+function jsonElementOffsets(text: string, key = 'items'): number[] {
   const offsets: number[] = [];
   const n = text.length;
   let depth = 0;
@@ -307,7 +308,7 @@ function jsonElementOffsets(text: string): number[] {
         }
       case 0x3a /* : */:
         if (depth === 1 && targetDepth === -1) {
-          pendingItemsKey = lastKeyEnd - lastKeyStart === 5 && text.startsWith('items', lastKeyStart);
+          pendingItemsKey = lastKeyEnd - lastKeyStart === key.length && text.startsWith(key, lastKeyStart);
         }
         continue;
       case 0x7b /* { */:
@@ -420,14 +421,14 @@ function indentedElementLines(text: string): number[] | undefined {
  * Expects text that JSON.parse accepted. When the caller knows how many elements there are, a
  * fast path for pretty-printed text is tried first and kept only if it finds exactly that many.
  */
-export function jsonElementLines(text: string, expectedCount?: number): number[] {
+export function jsonElementLines(text: string, expectedCount?: number, key = 'items'): number[] {
   if (expectedCount !== undefined) {
     const fast = indentedElementLines(text);
     if (fast?.length === expectedCount) {
       return fast;
     }
   }
-  return linesOfOffsets(text, jsonElementOffsets(text));
+  return linesOfOffsets(text, jsonElementOffsets(text, key));
 }
 
 /** JSON.parse, or why and where it failed (never quoting the input). */
@@ -442,9 +443,14 @@ function parseJson(text: string): { value: unknown } | { reason: string; at: { l
 }
 
 function fromJsonValue(value: unknown, text: string, file: string): DecodeResult {
-  if (isListObject(value) || Array.isArray(value)) {
-    const items = Array.isArray(value) ? value : (value.items ?? []);
-    const lines = items.length > 0 ? jsonElementLines(text, items.length) : [];
+  const azureKey = azureCollectionKey(value);
+  if (isListObject(value) || Array.isArray(value) || azureKey !== undefined) {
+    const items: unknown[] = Array.isArray(value)
+      ? value
+      : azureKey !== undefined
+        ? ((value as Record<string, unknown>)[azureKey] as unknown[])
+        : ((value as { items: unknown[] | null }).items ?? []);
+    const lines = items.length > 0 ? jsonElementLines(text, items.length, azureKey ?? 'items') : [];
     const objects: Decoded[] = new Array(items.length);
     for (let index = 0; index < items.length; index++) {
       const line = lines[index];
@@ -519,10 +525,20 @@ function decodeYaml(text: string, file: string): DecodeResult {
     if (value === null || value === undefined) {
       continue; // `---\n~` or a document holding only `null`: nothing to scan
     }
-    if (isListObject(value) && isMap(contents)) {
-      const itemsNode = contents.get('items', true);
+    // A List, an Azure collection (`az graph query -o yaml`: { data: [...] }) or a top-level
+    // sequence (`az resource list -o yaml`): one object per item, each with its own line.
+    const azureKey = azureCollectionKey(value);
+    if (
+      ((isListObject(value) || azureKey !== undefined) && isMap(contents)) ||
+      (Array.isArray(value) && isSeq(contents))
+    ) {
+      const itemsNode = isSeq(contents) ? contents : contents.get(azureKey ?? 'items', true);
       const nodes = isSeq(itemsNode) ? itemsNode.items : [];
-      const items = value.items ?? [];
+      const items: unknown[] = Array.isArray(value)
+        ? value
+        : azureKey !== undefined
+          ? ((value as Record<string, unknown>)[azureKey] as unknown[])
+          : ((value as { items: unknown[] | null }).items ?? []);
       for (let i = 0; i < items.length; i++) {
         const node = nodes[i];
         const range = node && typeof node === 'object' && 'range' in node ? node.range : undefined;

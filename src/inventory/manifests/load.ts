@@ -10,7 +10,9 @@
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { type Diagnostic, InputError, type Resource } from '#core';
+import { type Diagnostic, InputError, type Resource, type SourceRef } from '#core';
+import { expandTemplates, type ParametersFile } from '../azure/template.ts';
+import { documentKind, toAnyResource } from '../document.ts';
 import { toResource } from '../resource.ts';
 import { decode } from './decode.ts';
 
@@ -21,6 +23,11 @@ export interface LoadOptions {
   readonly maxFileBytes?: number;
   /** Reads standard input when a path is '-'. */
   readonly stdin?: () => Promise<string>;
+  /**
+   * ARM parameters files to expand every template in the input with (`--parameters`), instead of
+   * pairing each template with `<name>.parameters[.<env>].json` beside it.
+   */
+  readonly parameters?: readonly string[];
 }
 
 export interface LoadStats {
@@ -39,6 +46,14 @@ export interface LoadResult {
 }
 
 const MANIFEST_EXTENSIONS = /\.(?:ya?ml|json)$/i;
+
+/** An ARM template or parameters file, expanded once every file is read (templates pair with parameter files). */
+interface ArmDocument {
+  readonly kind: 'arm-template' | 'arm-parameters';
+  readonly value: unknown;
+  readonly text: string;
+  readonly source: SourceRef;
+}
 
 /** The file name used for standard input in sources and diagnostics. */
 export const STDIN = '<stdin>';
@@ -110,6 +125,8 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   let filesIgnored = 0;
   let documents = 0;
   let duplicates = 0;
+  const azureAt = new Map<string, number>();
+  const armDocuments: ArmDocument[] = [];
 
   function addText(text: string, file: string): void {
     filesRead++;
@@ -119,12 +136,21 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     }
     for (const { value, source } of decoded.objects) {
       documents++;
-      const result = toResource(value, source);
+      const kind = documentKind(value);
+      if (kind === 'arm-template' || kind === 'arm-parameters') {
+        armDocuments.push({ kind, value, text, source });
+        continue;
+      }
+      const result = kind === 'azure' ? toAnyResource(value, source) : toResource(value, source);
       for (const diagnostic of result.diagnostics) {
         diagnostics.push(diagnostic);
       }
       const resource = result.resource;
       if (!resource) {
+        continue;
+      }
+      if (resource.azure) {
+        addAzure(resource);
         continue;
       }
       const meta = resource.object.metadata;
@@ -152,6 +178,24 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
         seenKeys.add(resource.key);
         resources.push(resource);
       }
+    }
+  }
+
+  /**
+   * The same Azure resource from two exports (`az resource list` and `az keyvault show`): keep the
+   * one that has properties; of two that both have them, the first.
+   */
+  function addAzure(resource: Resource): void {
+    const at = azureAt.get(resource.key);
+    if (at === undefined) {
+      azureAt.set(resource.key, resources.length);
+      resources.push(resource);
+      return;
+    }
+    duplicates++;
+    const kept = resources[at];
+    if (kept?.azure?.propertiesUnknown && !resource.azure?.propertiesUnknown) {
+      resources[at] = resource;
     }
   }
 
@@ -297,6 +341,58 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       await walk(path, path);
     } else {
       await addFile(path, info.size, real);
+    }
+  }
+  const explicit: ParametersFile[] = [];
+  for (const file of options.parameters ?? []) {
+    let text: string | undefined;
+    try {
+      text = await readText(file);
+    } catch (error) {
+      throw new InputError('input.not-found', `cannot read the parameters file ${file} (${errorCode(error)})`, {
+        location: { file },
+        cause: error,
+      });
+    }
+    const decoded = text === undefined ? undefined : decode(text, file);
+    const value = decoded?.objects[0]?.value;
+    if (decoded === undefined || decoded.objects.length !== 1 || documentKind(value) !== 'arm-parameters') {
+      throw new InputError(
+        'input.invalid',
+        `${file} is not an ARM deployment parameters file (deploymentParameters.json schema)`,
+        {
+          location: { file },
+        },
+      );
+    }
+    explicit.push({ file, value });
+  }
+  if (armDocuments.length > 0 || explicit.length > 0) {
+    const templates = armDocuments
+      .filter((d) => d.kind === 'arm-template')
+      .map((d) => ({
+        file: d.source.file,
+        text: d.text,
+        value: d.value,
+        ...(d.source.line === undefined ? {} : { line: d.source.line }),
+      }));
+    const parameterFiles = armDocuments
+      .filter((d) => d.kind === 'arm-parameters')
+      .map((d) => ({ file: d.source.file, value: d.value }));
+    const expanded = expandTemplates(templates, parameterFiles, explicit);
+    for (const diagnostic of expanded.diagnostics) {
+      diagnostics.push(diagnostic);
+    }
+    for (const resource of expanded.resources) {
+      if (seenKeys.has(resource.key) || azureAt.has(resource.key)) {
+        const source = resource.source;
+        addAzure({
+          ...resource,
+          key: `${resource.key}@${source.file}:${source.line ?? 0}${source.parameters ? `:${source.parameters}` : ''}`,
+        });
+      } else {
+        addAzure(resource);
+      }
     }
   }
   return { resources, diagnostics, stats: { filesRead, filesIgnored, documents, duplicates } };

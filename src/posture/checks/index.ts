@@ -5,10 +5,20 @@
 import { defineRegistry, type Registry } from '#core';
 import type { Check } from '../check.ts';
 import { controlExists } from '../frameworks/index.ts';
+import { azureAcrChecks } from './azure/acr/index.ts';
+import { azureAppServiceChecks } from './azure/appservice/index.ts';
+import { azureAroChecks } from './azure/aro/index.ts';
+import { azureComputeChecks } from './azure/compute/index.ts';
+import { azureCosmosChecks } from './azure/cosmos/index.ts';
+import { azureKeyVaultChecks } from './azure/keyvault/index.ts';
+import { azureNetworkChecks } from './azure/network/index.ts';
+import { azureSqlChecks } from './azure/sql/index.ts';
+import { azureStorageChecks } from './azure/storage/index.ts';
 import { kubernetesNetworkChecks } from './kubernetes/network/index.ts';
 import { kubernetesPssChecks } from './kubernetes/pss/index.ts';
 import { kubernetesRbacChecks } from './kubernetes/rbac/index.ts';
 import { kubernetesWorkloadChecks } from './kubernetes/workload/index.ts';
+import { openshiftClusterChecks } from './openshift/cluster/index.ts';
 import { openshiftNetworkChecks } from './openshift/network/index.ts';
 import { openshiftRbacChecks } from './openshift/rbac/index.ts';
 
@@ -23,6 +33,16 @@ export const CHECK_GROUPS: Readonly<Record<string, readonly AnyCheck[]>> = {
   'kubernetes/network': kubernetesNetworkChecks,
   'openshift/rbac': openshiftRbacChecks,
   'openshift/network': openshiftNetworkChecks,
+  'openshift/cluster': openshiftClusterChecks,
+  'azure/aro': azureAroChecks,
+  'azure/storage': azureStorageChecks,
+  'azure/keyvault': azureKeyVaultChecks,
+  'azure/sql': azureSqlChecks,
+  'azure/cosmos': azureCosmosChecks,
+  'azure/compute': azureComputeChecks,
+  'azure/network': azureNetworkChecks,
+  'azure/appservice': azureAppServiceChecks,
+  'azure/acr': azureAcrChecks,
 };
 
 export function validateCheck(check: AnyCheck): string[] {
@@ -58,7 +78,7 @@ export function validateCheck(check: AnyCheck): string[] {
 
 export const checkRegistry: Registry<AnyCheck> = defineRegistry(Object.values(CHECK_GROUPS).flat(), {
   name: 'posture checks',
-  idPattern: /^PAL-(K8S|OCP|AZR)-\d{4}$/,
+  idPattern: /^PAL-(K8S|OCP|AZR|ARO)-\d{4}$/,
   validate: (check) => {
     const problems = validateCheck(check);
     for (const id of check.meta.overrides ?? []) {

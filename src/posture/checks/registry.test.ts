@@ -72,7 +72,10 @@ describe('check fixtures', () => {
         const folder = join(dir, outcome);
         it(`${check.meta.id} ${check.meta.slug} has ${outcome} fixtures`, () => {
           assert.ok(existsSync(folder), `missing ${folder}`);
-          const files = readdirSync(folder).filter((f) => /\.(ya?ml|json)$/.test(f));
+          // ARM parameters files are read with their template (main.json ↔ main.parameters.json).
+          const files = readdirSync(folder).filter(
+            (f) => /\.(ya?ml|json)$/.test(f) && !/\.parameters(\.[^.]+)?\.json$/.test(f),
+          );
           assert.ok(files.length > 0, `no fixtures in ${folder}`);
           for (const file of files) {
             const findings = runCheck(check, loadFixture(join(folder, file)));

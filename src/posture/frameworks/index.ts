@@ -2,6 +2,8 @@
  * The framework catalogues every check's `frameworks` mapping must resolve in.
  */
 import type { Framework } from '#core';
+import { aroLandingZone } from './aro-landing-zone.ts';
+import { cisAzure } from './cis-azure.ts';
 import { cisKubernetes } from './cis-kubernetes.ts';
 import { cisOpenShift } from './cis-openshift.ts';
 import { mcsb } from './mcsb.ts';
@@ -15,6 +17,8 @@ export const FRAMEWORKS: readonly Framework[] = [
   cisOpenShift,
   mitreAttackContainers,
   mcsb,
+  cisAzure,
+  aroLandingZone,
 ];
 
 const BY_ID = new Map(FRAMEWORKS.map((f) => [f.id, f]));

@@ -65,6 +65,7 @@ describe('json format', () => {
         pass: 1,
         fail: 6,
         'not-applicable': 1,
+        indeterminate: 0,
         error: 1,
       });
     }

@@ -1,20 +1,24 @@
 /**
  * JSON: the documented, stable report contract (docs/reference/report-json.md, JSON Schema in
  * docs/reference/report.schema.json). One object { schemaVersion, tool, summary, findings,
- * diagnostics }; keys in a fixed order, optional fields omitted when unset (never null),
+ * score (Azure and ARO checks), clusters, diagnostics }; keys in a fixed order, optional fields omitted when unset (never null),
  * 2-space indent, trailing newline. `findings` follows the status filter; `summary` always
  * counts every finding. Linear in the number of findings: objects shared by the findings of one
  * check (frameworks, remediation) are normalised once and reused.
  */
 import type {
+  ClusterRef,
   ControlRef,
   Diagnostic,
   Finding,
+  FrameworkCompliance,
   Remediation,
   ReportSummary,
   ResourceRef,
   ScanReport,
   ScanSubject,
+  ScoreGroup,
+  SecureScore,
   Suppression,
   Violation,
   Vulnerability,
@@ -58,12 +62,71 @@ function resourceOf(ref: ResourceRef): JsonObject {
     apiVersion: ref.apiVersion,
     namespace: ref.namespace,
     name: ref.name,
+    id: ref.id,
+    cluster: ref.cluster,
     source: source && {
       file: source.file,
       line: source.line,
       column: source.column,
       document: source.document,
+      parameters: source.parameters,
     },
+  };
+}
+
+function scoreGroupOf(group: ScoreGroup): JsonObject {
+  return {
+    id: group.id,
+    name: group.name,
+    current: group.current,
+    max: group.max,
+    percent: group.percent,
+    controls: group.controls.map((c) => ({
+      id: c.id,
+      title: c.title,
+      maxPoints: c.maxPoints,
+      healthy: c.healthy,
+      unhealthy: c.unhealthy,
+      current: c.current,
+    })),
+  };
+}
+
+function scoreOf(score: SecureScore): JsonObject {
+  return {
+    total: scoreGroupOf(score.total),
+    subscriptions: score.subscriptions.map(scoreGroupOf),
+    clusters: score.clusters.map(scoreGroupOf),
+  };
+}
+
+function complianceOf(framework: FrameworkCompliance): JsonObject {
+  return {
+    framework: framework.framework,
+    title: framework.title,
+    version: framework.version,
+    summary: { ...framework.summary },
+    controls: framework.controls.map((c) => ({
+      id: c.id,
+      title: c.title,
+      section: c.section,
+      status: c.status,
+      checks: [...c.checks],
+      failed: c.failed,
+      indeterminate: c.indeterminate,
+      assessed: c.assessed,
+    })),
+  };
+}
+
+function clusterOf(cluster: ClusterRef): JsonObject {
+  return {
+    id: cluster.id,
+    name: cluster.name,
+    aroResourceId: cluster.aroResourceId,
+    apiServerUrl: cluster.apiServerUrl,
+    linkedBy: cluster.linkedBy,
+    objects: cluster.objects,
   };
 }
 
@@ -97,6 +160,8 @@ function remediationOf(remediation: Remediation): JsonObject {
     kubernetesPatch: remediation.kubernetesPatch,
     command: remediation.command,
     azureCli: remediation.azureCli,
+    armPatch: remediation.armPatch,
+    armApiVersion: remediation.armApiVersion,
     bicep: remediation.bicep,
     action: remediation.action,
   };
@@ -228,6 +293,9 @@ export function toJsonReport(report: ScanReport, status: StatusFilter): JsonObje
     subject: report.subject && subjectOf(report.subject),
     summary: jsonSummary(report.summary),
     findings,
+    score: report.score && scoreOf(report.score),
+    compliance: report.compliance?.map(complianceOf),
+    clusters: report.clusters?.map(clusterOf),
     vulnerabilities: report.vulnerabilities?.map(vulnerabilityOf),
     diagnostics: report.diagnostics.map(diagnosticOf),
   };
@@ -291,6 +359,7 @@ function fastFindingText(finding: Finding, frameworks: string, remediation: stri
         ['line', r.source.line === undefined ? undefined : q(r.source.line)],
         ['column', r.source.column === undefined ? undefined : q(r.source.column)],
         ['document', r.source.document === undefined ? undefined : q(r.source.document)],
+        ['parameters', r.source.parameters === undefined ? undefined : q(r.source.parameters)],
       ])}\n        }`
     : undefined;
   const resource = `{\n${fields('        ', [
@@ -298,6 +367,8 @@ function fastFindingText(finding: Finding, frameworks: string, remediation: stri
     ['apiVersion', q(r.apiVersion)],
     ['namespace', r.namespace === undefined ? undefined : q(r.namespace)],
     ['name', q(r.name)],
+    ['id', r.id === undefined ? undefined : q(r.id)],
+    ['cluster', r.cluster === undefined ? undefined : q(r.cluster)],
     ['source', source],
   ])}\n      }`;
   return `    {\n${fields('      ', [
@@ -350,6 +421,9 @@ export function* jsonChunks(report: ScanReport, status: StatusFilter): Generator
       subject: report.subject && subjectOf(report.subject),
       summary: jsonSummary(report.summary),
       findings: FINDINGS_MARK,
+      score: report.score && scoreOf(report.score),
+      compliance: report.compliance?.map(complianceOf),
+      clusters: report.clusters?.map(clusterOf),
       vulnerabilities: report.vulnerabilities?.map(vulnerabilityOf),
       diagnostics: report.diagnostics.map(diagnosticOf),
     },

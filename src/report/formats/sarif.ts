@@ -365,6 +365,9 @@ export function toSarifLog(
     const index = ruleIndex.get(finding.checkId)!;
     if (finding.status === 'fail') {
       results.push(resultOf(finding, index, options.cwd));
+    } else if (finding.status === 'indeterminate') {
+      // SARIF 3.27.9: kind "review" is a result a person must judge; it carries no level.
+      results.push({ ...resultOf(finding, index, options.cwd), kind: 'review', level: 'none' });
     } else if (finding.status === 'error') {
       errors.push(errorNotification(finding, index, options.cwd));
     }

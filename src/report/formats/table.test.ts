@@ -122,12 +122,12 @@ describe('table format', () => {
     const start = lines(text).indexOf('RESULTS BY CHECK  5 checks');
     assert.notEqual(start, -1);
     assert.deepEqual(lines(text).slice(start + 1, start + 8), [
-      '  check         severity  passed  failed  suppressed  n/a  error  title',
-      '  PAL-K8S-9001  critical       0       1           0    1      1  Container runs privileged',
-      '  PAL-K8S-9007  high           1       1           1    0      0  Container binds a host port',
-      '  PAL-K8S-9020  medium         0       1           0    0      0  Container has no memory limit',
-      '  PAL-K8S-9100  low            0       0           1    0      0  Role grants wildcard permissions',
-      '  PAL-OCP-9002  info           0       1           0    0      0  Route serves plain HTTP',
+      '  check         severity  passed  failed  suppressed  n/a  error/unknown  title',
+      '  PAL-K8S-9001  critical       0       1           0    1              1  Container runs privileged',
+      '  PAL-K8S-9007  high           1       1           1    0              0  Container binds a host port',
+      '  PAL-K8S-9020  medium         0       1           0    0              0  Container has no memory limit',
+      '  PAL-K8S-9100  low            0       0           1    0              0  Role grants wildcard permissions',
+      '  PAL-OCP-9002  info           0       1           0    0              0  Route serves plain HTTP',
       '',
     ]);
     // The passing resource is never listed on its own line.
@@ -140,7 +140,7 @@ describe('table format', () => {
       ...syntheticReport(),
       summary: {
         ...syntheticReport().summary,
-        findings: { pass: 1, fail: 0, 'not-applicable': 0, error: 0 },
+        findings: { pass: 1, fail: 0, 'not-applicable': 0, error: 0, indeterminate: 0 },
         failed: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
         suppressed: 0,
         unknownKinds: {},

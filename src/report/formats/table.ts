@@ -17,6 +17,7 @@ import {
   formatLocation,
   type ResourceRef,
   type ScanReport,
+  type ScoreGroup,
   SEVERITIES,
   type Severity,
   VULNERABILITY_SEVERITIES,
@@ -181,11 +182,17 @@ function suppressedSection(out: string[], c: Colors, findings: readonly Finding[
   out.push('');
 }
 
-function errorSection(out: string[], c: Colors, findings: readonly Finding[], options: RenderOptions): void {
+function errorSection(
+  out: string[],
+  c: Colors,
+  findings: readonly Finding[],
+  options: RenderOptions,
+  heading = `${c.magenta('ERRORS')}  ${plural(findings.length, 'check result')} could not be judged`,
+): void {
   if (findings.length === 0) {
     return;
   }
-  out.push(`${c.magenta('ERRORS')}  ${plural(findings.length, 'check result')} could not be judged`);
+  out.push(heading);
   for (const group of byResource(findings)) {
     for (const finding of group) {
       const location = where(finding.resource, options.cwd);
@@ -254,7 +261,7 @@ function checkSection(out: string[], c: Colors, findings: readonly Finding[]): v
       counts.passed++;
     } else if (f.status === 'not-applicable') {
       counts.notApplicable++;
-    } else if (f.status === 'error') {
+    } else if (f.status === 'error' || f.status === 'indeterminate') {
       counts.errors++;
     } else if (f.suppressed) {
       counts.suppressed++;
@@ -266,7 +273,7 @@ function checkSection(out: string[], c: Colors, findings: readonly Finding[]): v
     return;
   }
   const rows = [...byCheck.values()].sort((a, b) => compareText(a.checkId, b.checkId));
-  const headers = ['check', 'severity', 'passed', 'failed', 'suppressed', 'n/a', 'error'] as const;
+  const headers = ['check', 'severity', 'passed', 'failed', 'suppressed', 'n/a', 'error/unknown'] as const;
   const cells = rows.map((r) => [
     r.checkId,
     r.severity,
@@ -286,6 +293,72 @@ function checkSection(out: string[], c: Colors, findings: readonly Finding[]): v
   out.push('');
 }
 
+function scoreLine(group: ScoreGroup): string {
+  return `${group.current} of ${group.max} points (${group.percent}%)`;
+}
+
+/** Secure score: the total with its controls, then each subscription and cluster. */
+function scoreSection(out: string[], c: Colors, report: ScanReport): void {
+  const score = report.score;
+  if (!score) {
+    return;
+  }
+  out.push(`${c.bold('SECURE SCORE')}  ${scoreLine(score.total)}`);
+  const rows = score.total.controls.map((control) => [
+    control.title,
+    `${control.current}/${control.maxPoints}`,
+    `${control.healthy} healthy`,
+    `${control.unhealthy} unhealthy`,
+  ]);
+  const widths = [0, 1, 2, 3].map((i) => rows.reduce((w, row) => Math.max(w, row[i]?.length ?? 0), 0));
+  for (const row of rows) {
+    out.push(
+      `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`,
+    );
+  }
+  for (const [label, groups] of [
+    ['subscription', score.subscriptions],
+    ['cluster', score.clusters],
+  ] as const) {
+    for (const group of groups) {
+      out.push(
+        `  ${c.dim(label)} ${group.id === group.name || group.id === 'unknown' ? group.name : `${group.name} (${group.id})`}: ${scoreLine(group)}`,
+      );
+    }
+  }
+  out.push('');
+}
+
+/** Per-control compliance of the frameworks chosen with --framework; manual controls are listed as such. */
+function complianceSection(out: string[], c: Colors, report: ScanReport): void {
+  const mark: Record<string, (text: string) => string> = {
+    passed: c.green,
+    failed: c.red,
+    indeterminate: c.yellow,
+    'not-assessed': c.dim,
+    manual: c.dim,
+  };
+  for (const framework of report.compliance ?? []) {
+    const counts = Object.entries(framework.summary)
+      .filter(([, n]) => n > 0)
+      .map(([status, n]) => `${n} ${status}`)
+      .join(', ');
+    out.push(`${c.bold('COMPLIANCE')}  ${framework.title} ${framework.version} (${framework.framework}): ${counts}`);
+    const width = framework.controls.reduce((w, control) => Math.max(w, control.id.length), 0);
+    for (const control of framework.controls) {
+      const color = mark[control.status] ?? c.dim;
+      const detail =
+        control.status === 'failed'
+          ? `  ${control.failed} failing (${control.checks.join(', ')})`
+          : control.checks.length > 0
+            ? `  (${control.checks.join(', ')})`
+            : '';
+      out.push(`  ${control.id.padEnd(width)}  ${color(control.status.padEnd(13))}  ${control.title}${c.dim(detail)}`);
+    }
+    out.push('');
+  }
+}
+
 function summaryLine(c: Colors, report: ScanReport): string {
   const { summary } = report;
   const failed = SEVERITIES.reduce((n, s) => n + (summary.failed[s] ?? 0), 0);
@@ -303,6 +376,10 @@ function summaryLine(c: Colors, report: ScanReport): string {
   const errors = summary.findings.error ?? 0;
   if (errors > 0) {
     parts.push(c.magenta(plural(errors, 'error')));
+  }
+  const indeterminate = summary.findings.indeterminate ?? 0;
+  if (indeterminate > 0) {
+    parts.push(c.yellow(`${indeterminate} indeterminate`));
   }
   return `${plural(summary.resources, 'resource')}, ${plural(summary.checks, 'check')}: ${parts.join(', ')}`;
 }
@@ -416,11 +493,14 @@ function render(report: ScanReport, options: RenderOptions): string {
   const failing: Finding[] = [];
   const suppressed: Finding[] = [];
   const errors: Finding[] = [];
+  const unknown: Finding[] = [];
   for (const finding of report.findings) {
     if (finding.status === 'fail') {
       (finding.suppressed ? suppressed : failing).push(finding);
     } else if (finding.status === 'error') {
       errors.push(finding);
+    } else if (finding.status === 'indeterminate') {
+      unknown.push(finding);
     }
   }
   if (failing.length === 0) {
@@ -430,13 +510,22 @@ function render(report: ScanReport, options: RenderOptions): string {
   }
   suppressedSection(lines, c, suppressed, options);
   errorSection(lines, c, errors, options);
+  errorSection(
+    lines,
+    c,
+    unknown,
+    options,
+    `${c.yellow('INDETERMINATE')}  ${plural(unknown.length, 'check result')} need a value the input does not give (never counted as passing)`,
+  );
+  scoreSection(lines, c, report);
+  complianceSection(lines, c, report);
   diagnosticSection(lines, c, report.diagnostics, options);
   if (options.status === 'all') {
     checkSection(lines, c, report.findings);
   }
-  const unknown = Object.entries(summary.unknownKinds).sort(([a], [b]) => compareText(a, b));
-  if (unknown.length > 0) {
-    const list = unknown.map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const unknownKinds = Object.entries(summary.unknownKinds).sort(([a], [b]) => compareText(a, b));
+  if (unknownKinds.length > 0) {
+    const list = unknownKinds.map(([kind, n]) => `${kind} ${n}`).join(', ');
     lines.push(c.dim(`No check targets these kinds (cross-object checks may still read them): ${list}`));
   }
   lines.push(summaryLine(c, report));
