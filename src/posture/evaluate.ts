@@ -19,8 +19,7 @@ import type { Inventory } from '#inventory';
 import type { CheckContext, CheckOutcome, CheckSettings } from './check.ts';
 import type { AnyCheck } from './checks/index.ts';
 import { frameworkClosure } from './frameworks/index.ts';
-import type { Assessed } from './score.ts';
-import type { SecurityControlId } from './security-controls.ts';
+import { type Assessed, controlBit } from './score.ts';
 
 export interface CheckSelection {
   /** Framework ids (with what they include); empty or unset selects every check. */
@@ -149,22 +148,71 @@ const PLACEHOLDER = /\{(name|resourceGroup|subscriptionId|id|parentName)\}/g;
  * command in a finding can be run as printed. Unknown values stay as placeholders.
  */
 export function azureRemediation(remediation: Remediation, azure: AzureView): Remediation {
-  if (remediation.azureCli === undefined && remediation.armPatch === undefined) {
+  const compiled = compiledRemediation(remediation);
+  if (compiled === undefined) {
     return remediation;
   }
-  const values: Record<string, string | undefined> = {
-    name: azure.parent ? azure.name.split('/').pop() : azure.name,
-    resourceGroup: azure.resourceGroup,
-    subscriptionId: azure.subscriptionId,
-    id: azure.id,
-    parentName: azure.parent?.name,
-  };
-  const render = (text: string): string => text.replace(PLACEHOLDER, (whole, key: string) => values[key] ?? whole);
   return {
     ...remediation,
-    ...(remediation.azureCli === undefined ? {} : { azureCli: render(remediation.azureCli) }),
-    ...(remediation.armPatch === undefined ? {} : { armPatch: render(remediation.armPatch) }),
+    ...(compiled.azureCli === undefined ? {} : { azureCli: renderTemplate(compiled.azureCli, azure) }),
+    ...(compiled.armPatch === undefined ? {} : { armPatch: renderTemplate(compiled.armPatch, azure) }),
   };
+}
+
+/** A text split at its placeholders: literal, key, literal, key, ..., literal. */
+type Template = readonly string[];
+
+interface CompiledRemediation {
+  readonly azureCli?: Template;
+  readonly armPatch?: Template;
+}
+
+/** Compiled once per remediation (one per check); undefined when it has no placeholders. */
+const compiledRemediations = new WeakMap<Remediation, CompiledRemediation | null>();
+
+function compiledRemediation(remediation: Remediation): CompiledRemediation | undefined {
+  let compiled = compiledRemediations.get(remediation);
+  if (compiled === undefined) {
+    const split = (text: string | undefined): Template | undefined =>
+      text === undefined || !PLACEHOLDER.test(text) ? undefined : text.split(PLACEHOLDER);
+    PLACEHOLDER.lastIndex = 0;
+    const azureCli = split(remediation.azureCli);
+    PLACEHOLDER.lastIndex = 0;
+    const armPatch = split(remediation.armPatch);
+    PLACEHOLDER.lastIndex = 0;
+    compiled =
+      azureCli === undefined && armPatch === undefined
+        ? null
+        : { ...(azureCli ? { azureCli } : {}), ...(armPatch ? { armPatch } : {}) };
+    compiledRemediations.set(remediation, compiled);
+  }
+  return compiled ?? undefined;
+}
+
+function placeholderValue(key: string, azure: AzureView): string | undefined {
+  switch (key) {
+    case 'name':
+      return azure.parent ? azure.name.slice(azure.name.lastIndexOf('/') + 1) : azure.name;
+    case 'resourceGroup':
+      return azure.resourceGroup;
+    case 'subscriptionId':
+      return azure.subscriptionId;
+    case 'id':
+      return azure.id;
+    case 'parentName':
+      return azure.parent?.name;
+    default:
+      return undefined;
+  }
+}
+
+function renderTemplate(template: Template, azure: AzureView): string {
+  let text = template[0] ?? '';
+  for (let i = 1; i < template.length; i += 2) {
+    const key = template[i] as string;
+    text += (placeholderValue(key, azure) ?? `{${key}}`) + (template[i + 1] ?? '');
+  }
+  return text;
 }
 
 export function makeFinding(
@@ -235,7 +283,7 @@ export interface EvaluateResult {
   readonly unknownKinds: Record<string, number>;
   /** The resource a retained finding is about (by its shared `resource` reference). */
   readonly resourceOf: (finding: Finding) => Resource | undefined;
-  /** Per secure score control, the resources its checks assessed (any status but not-applicable). */
+  /** Per resource, the secure score controls whose checks judged it (any status but not-applicable). */
   readonly assessed: Assessed;
   /** How many findings of each status each check produced (by check id; retained or not). */
   readonly countsByCheck: ReadonlyMap<string, Readonly<Record<FindingStatus, number>>>;
@@ -332,7 +380,6 @@ export function evaluate(
   let currentRef: ResourceRef | undefined;
   let currentSubject = '';
   const clusterOf = options.clusterOf;
-  const assessed = new Map<SecurityControlId, Set<Resource>>();
   const refFor = (resource: Resource): ResourceRef => {
     if (current !== resource || !currentRef) {
       current = resource;
@@ -340,21 +387,22 @@ export function evaluate(
       currentRef = cluster === undefined ? refOf(resource) : { ...refOf(resource), cluster };
       currentSubject = describeResource(resource);
       resources.set(currentRef, resource);
+      positions.set(currentRef, position);
     }
     return currentRef;
   };
-  /** Record that a check of a secure score control judged the resource (any status but not-applicable). */
-  const assess = (check: AnyCheck, resource: Resource): void => {
+  // Secure score: per resource (by position), the bits of the controls whose checks judged it.
+  const controlBits = new Int32Array(checks.length);
+  for (const [index, check] of checks.entries()) {
     const control = check.meta.securityControl;
-    if (control === undefined) {
-      return;
-    }
-    let set = assessed.get(control);
-    if (!set) {
-      set = new Set();
-      assessed.set(control, set);
-    }
-    set.add(resource);
+    controlBits[index] = control === undefined ? 0 : controlBit(control);
+  }
+  const assessedMask = new Int32Array(inventory.resources.length);
+  const positions = new Map<ResourceRef, number>();
+  let position = -1;
+  /** Record that a check judged the resource (any status but not-applicable). */
+  const assess = (index: number): void => {
+    assessedMask[position] = (assessedMask[position] as number) | (controlBits[index] as number);
   };
   // Findings by status per check (by index in `checks`), for per-control compliance.
   const perCheck = new Int32Array(checks.length * STATUS_COUNT);
@@ -366,7 +414,7 @@ export function evaluate(
       counts.error++;
       perCheck[index * STATUS_COUNT + STATUS_INDEX.error] =
         (perCheck[index * STATUS_COUNT + STATUS_INDEX.error] as number) + 1;
-      assess(check, resource);
+      assess(index);
       const ref = refFor(resource);
       findings.push(
         errorFinding(check, resource, error instanceof Error ? error.message : String(error), ref, currentSubject),
@@ -377,7 +425,7 @@ export function evaluate(
     const slot = index * STATUS_COUNT + STATUS_INDEX[result.status];
     perCheck[slot] = (perCheck[slot] as number) + 1;
     if (result.status !== 'not-applicable') {
-      assess(check, resource);
+      assess(index);
     }
     if (retainAll || result.status === 'fail' || result.status === 'indeterminate') {
       const ref = refFor(resource);
@@ -385,6 +433,7 @@ export function evaluate(
     }
   };
   for (const resource of inventory.resources) {
+    position++;
     let targeted = false;
     if (resource.pod !== undefined || resource.podError !== undefined) {
       for (const { check, index } of workloadChecks) {
@@ -432,6 +481,10 @@ export function evaluate(
     countsByCheck,
     unknownKinds,
     resourceOf: (finding) => resources.get(finding.resource),
-    assessed,
+    assessed: {
+      resources: inventory.resources,
+      mask: assessedMask,
+      indexOf: (finding) => positions.get(finding.resource),
+    },
   };
 }

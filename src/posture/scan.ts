@@ -178,16 +178,9 @@ export async function scanManifests(paths: readonly string[], options: ScanOptio
     ...(options.configFile ? { configFile: options.configFile } : {}),
   });
   const diagnostics = [...loaded.diagnostics, ...exempted.diagnostics];
-  const score =
-    evaluated.assessed.size === 0
-      ? undefined
-      : secureScore(
-          evaluated.assessed,
-          exempted.findings,
-          evaluated.resourceOf,
-          (id) => checkRegistry.get(id),
-          clusters,
-        );
+  const score = evaluated.assessed.mask.some((bits) => bits !== 0)
+    ? secureScore(evaluated.assessed, exempted.findings, (id) => checkRegistry.get(id), clusters)
+    : undefined;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },

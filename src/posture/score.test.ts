@@ -10,7 +10,7 @@ import { type ClusterLinks, linkClusters } from './clusters.ts';
 import { evaluate } from './evaluate.ts';
 import { defineAzureCheck } from './lib/azure.ts';
 import { scanManifests } from './scan.ts';
-import { type Assessed, secureScore } from './score.ts';
+import { assessedFrom, secureScore } from './score.ts';
 import type { SecurityControlId } from './security-controls.ts';
 import { DEFAULT_SETTINGS } from './settings.ts';
 
@@ -248,7 +248,7 @@ describe('secureScore', () => {
   const checkOf = (id: string) => checks.get(id);
 
   it('sums the controls that assessed resources, per subscription too, rounding current and percent', () => {
-    const assessed: Assessed = new Map<SecurityControlId, ReadonlySet<Resource>>([
+    const byControl = new Map<SecurityControlId, ReadonlySet<Resource>>([
       ['secure-management-ports', new Set([nsg1, nsg2, nsg3])],
       ['enable-auditing-and-logging', new Set([kv, kvTemplate])],
     ]);
@@ -260,7 +260,7 @@ describe('secureScore', () => {
       .add('PAL-AZR-9904', 'fail', nsg1) // no control: not scored
       .add('PAL-AZR-9903', 'pass', kv)
       .add('PAL-AZR-9903', 'indeterminate', kvTemplate);
-    const score = secureScore(assessed, findings.list, findings.resourceOf, checkOf, NO_CLUSTERS);
+    const score = secureScore(assessedFrom(byControl, findings.resourceOf), findings.list, checkOf, NO_CLUSTERS);
     assert.deepEqual(score.total, {
       id: 'total',
       name: 'all resources',
@@ -304,12 +304,14 @@ describe('secureScore', () => {
   });
 
   it('counts error findings against the resource, and ignores pass and not-applicable ones', () => {
-    const assessed: Assessed = new Map([['secure-management-ports', new Set([nsg1, nsg2])]]);
+    const byControl = new Map<SecurityControlId, ReadonlySet<Resource>>([
+      ['secure-management-ports', new Set([nsg1, nsg2])],
+    ]);
     const findings = new Findings()
       .add('PAL-AZR-9901', 'error', nsg1)
       .add('PAL-AZR-9901', 'not-applicable', nsg2)
       .add('PAL-AZR-9902', 'pass', nsg2);
-    const score = secureScore(assessed, findings.list, findings.resourceOf, checkOf, NO_CLUSTERS);
+    const score = secureScore(assessedFrom(byControl, findings.resourceOf), findings.list, checkOf, NO_CLUSTERS);
     assert.deepEqual(
       score.total.controls.map((c) => [c.id, c.healthy, c.unhealthy, c.current]),
       [['secure-management-ports', 1, 1, 4]],
@@ -317,7 +319,12 @@ describe('secureScore', () => {
   });
 
   it('is zero of zero points when nothing was assessed', () => {
-    const score = secureScore(new Map(), [], () => undefined, checkOf, NO_CLUSTERS);
+    const score = secureScore(
+      assessedFrom(new Map(), () => undefined),
+      [],
+      checkOf,
+      NO_CLUSTERS,
+    );
     assert.deepEqual(score, {
       total: { id: 'total', name: 'all resources', current: 0, max: 0, percent: 0, controls: [] },
       subscriptions: [],
@@ -370,13 +377,7 @@ describe('secureScore per cluster', () => {
         clusterOf: links.clusterOf,
       },
     );
-    const score = secureScore(
-      evaluated.assessed,
-      evaluated.findings,
-      evaluated.resourceOf,
-      (id) => checks.get(id),
-      links,
-    );
+    const score = secureScore(evaluated.assessed, evaluated.findings, (id) => checks.get(id), links);
     return { score, findings: evaluated.findings };
   }
 
@@ -431,13 +432,7 @@ describe('secureScore per cluster', () => {
     const evaluated = evaluate(buildInventory(loaded.resources), [storageHttpsOnly], DEFAULT_SETTINGS, {
       clusterOf: links.clusterOf,
     });
-    const score = secureScore(
-      evaluated.assessed,
-      evaluated.findings,
-      evaluated.resourceOf,
-      (id) => checkRegistry.get(id),
-      links,
-    );
+    const score = secureScore(evaluated.assessed, evaluated.findings, (id) => checkRegistry.get(id), links);
     assert.deepEqual(score.clusters, []);
     assert.deepEqual(totals([score.total]), [['total', 2.67, 4, 66.7]]);
   });
@@ -476,7 +471,7 @@ describe('secureScore with checks that throw', () => {
         ['stpaylegacy', 'error'],
       ],
     );
-    const score = secureScore(evaluated.assessed, evaluated.findings, evaluated.resourceOf, () => flaky, NO_CLUSTERS);
+    const score = secureScore(evaluated.assessed, evaluated.findings, () => flaky, NO_CLUSTERS);
     assert.deepEqual(score.total.controls, [transit(2, 1, 2.67)]);
   });
 });

@@ -61,7 +61,11 @@ export interface AzureView {
   readonly scope?: string;
   /** The parent resource, for child types (servers/databases, sites/config, ...). */
   readonly parent?: { readonly type: string; readonly name: string; readonly id?: string };
-  /** The normalised ARM object: envelope fields plus `properties` (always an object). */
+  /**
+   * The normalised ARM object: envelope fields plus `properties` (always an object). Rows already
+   * in the REST shape are kept as the input wrote them (`type` lowercased by Resource Graph): use
+   * the view's `type` and `name`.
+   */
   readonly arm: Readonly<Record<string, unknown>> & { readonly properties: Readonly<Record<string, unknown>> };
   readonly origin: AzureOrigin;
   /**

@@ -256,7 +256,8 @@ describe('fromExport', () => {
     const azure = resource.azure;
     assert.ok(azure);
     assert.equal(azure.type, 'Microsoft.KeyVault/vaults');
-    assert.equal(azure.arm.type, 'Microsoft.KeyVault/vaults');
+    // The REST shape is kept as the input wrote it (not copied); the view has the canonical type.
+    assert.equal(azure.arm.type, 'microsoft.keyvault/vaults');
     assert.equal(azure.id, row.id);
     assert.equal(azure.subscriptionId, SUB);
     assert.equal(azure.resourceGroup, 'rg-payments');

@@ -232,14 +232,14 @@ export function fromExport(value: Record<string, unknown>, source: SourceRef): A
   }
   let properties: Record<string, unknown>;
   let propertiesKnown = true;
-  const envelope: Record<string, unknown> = {};
-  if (isRecord(value.properties)) {
-    properties = value.properties;
-    for (const [key, v] of Object.entries(value)) {
-      if (key !== 'properties') {
-        envelope[key] = v;
-      }
-    }
+  let envelope: Record<string, unknown> = {};
+  // The REST shape is kept as it is (not copied: an estate has hundreds of thousands of rows);
+  // `arm.type` and `arm.name` then hold what the input wrote (Resource Graph lowercases the type),
+  // the view's `type` the canonical spelling.
+  const restShape = isRecord(value.properties);
+  if (restShape) {
+    properties = value.properties as Record<string, unknown>;
+    envelope = value;
   } else {
     // Flattened SDK output (az <service> show), or a row without properties (az resource list).
     properties = {};
@@ -259,7 +259,7 @@ export function fromExport(value: Record<string, unknown>, source: SourceRef): A
     parts?.subscriptionId ?? (typeof value.subscriptionId === 'string' ? value.subscriptionId : undefined);
   const resourceGroup =
     parts?.resourceGroup ?? (typeof value.resourceGroup === 'string' ? value.resourceGroup : undefined);
-  const parent = id === undefined ? undefined : parentId(id);
+  const parent = id === undefined || parts === undefined || parts.names.length < 2 ? undefined : parentId(id);
   const parentType =
     parts && parts.names.length > 1 ? canonicalType(type.split('/').slice(0, -1).join('/')) : undefined;
   const view: AzureView = {
@@ -273,7 +273,7 @@ export function fromExport(value: Record<string, unknown>, source: SourceRef): A
     ...(parent !== undefined && parentType !== undefined && parts
       ? { parent: { type: parentType, name: parts.names.slice(0, -1).join('/'), id: parent } }
       : {}),
-    arm: { ...envelope, type, name, properties },
+    arm: restShape && value.name === name ? (value as AzureView['arm']) : { ...envelope, type, name, properties },
     origin: 'export',
     ...(propertiesKnown ? {} : { propertiesUnknown: true }),
   };

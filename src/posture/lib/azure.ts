@@ -32,7 +32,21 @@ export type Reading =
 const NO_PROPERTIES =
   'the input has no properties for this resource (`az resource list` prints none); export it with `az resource show --ids <id>`, `az graph query` or `az <service> show`';
 
-function segmentsOf(path: string): (string | number)[] {
+/** Parsed paths: checks read the same few hundred paths on every resource. */
+const SEGMENTS = new Map<string, readonly (string | number)[]>();
+
+function segmentsOf(path: string): readonly (string | number)[] {
+  let cached = SEGMENTS.get(path);
+  if (cached === undefined) {
+    cached = parseSegments(path);
+    if (SEGMENTS.size < 10_000) {
+      SEGMENTS.set(path, cached);
+    }
+  }
+  return cached;
+}
+
+function parseSegments(path: string): (string | number)[] {
   const out: (string | number)[] = [];
   for (const part of path.split('.')) {
     const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
@@ -72,7 +86,7 @@ export function read(azure: AzureView, path: string): Reading {
     if (typeof segment === 'number') {
       current = Array.isArray(current) ? current[segment] : undefined;
     } else if (isRecord(current)) {
-      current = lookup(current, segment);
+      current = fieldOf(current, segment);
     } else {
       current = undefined;
     }
@@ -86,14 +100,16 @@ export function read(azure: AzureView, path: string): Reading {
   return current === undefined || current === null ? { state: 'absent' } : { state: 'set', value: current };
 }
 
-function lookup(object: Record<string, unknown>, key: string): unknown {
+/** A property of an object: exact name first, then case-insensitively (ARM names are case-insensitive on input). */
+export function fieldOf(object: Readonly<Record<string, unknown>>, key: string): unknown {
   if (key in object) {
     return object[key];
   }
+  // Case-insensitive fallback; most keys differ in length and are skipped without lowercasing.
   const lower = key.toLowerCase();
-  for (const [k, v] of Object.entries(object)) {
-    if (k.toLowerCase() === lower) {
-      return v;
+  for (const k in object) {
+    if (k.length === key.length && k.toLowerCase() === lower) {
+      return object[k];
     }
   }
   return undefined;
@@ -243,9 +259,46 @@ export function defineAzureCheck(definition: AzureCheckDefinition): Check {
   };
 }
 
-/** Azure resources of a type in the inventory (canonical type casing). */
+/**
+ * Azure resources of a type in the inventory (canonical type casing). Computed once per scan: the
+ * lookups below run once per resource, and an estate has hundreds of thousands of them.
+ */
 export function azureOfType(ctx: CheckContext, type: string): readonly AzureResource[] {
-  return ctx.inventory.ofKind(type).filter(isAzure);
+  return ctx.memo(memoKey('azure:type:', type), () => ctx.inventory.ofKind(type).filter(isAzure));
+}
+
+const MEMO_KEYS = new Map<string, Map<string, string>>();
+
+/**
+ * The memo key for a prefix and a type, built once and looked up by the two (literal) strings: a
+ * key concatenated on every call costs a new string and a fresh hash per lookup, on every resource.
+ */
+export function memoKey(prefix: string, type: string): string {
+  let byType = MEMO_KEYS.get(prefix);
+  if (byType === undefined) {
+    byType = new Map();
+    MEMO_KEYS.set(prefix, byType);
+  }
+  let key = byType.get(type);
+  if (key === undefined) {
+    key = prefix + type;
+    byType.set(type, key);
+  }
+  return key;
+}
+
+/** Resources of a type by lowercased id, once per scan. */
+export function azureById(ctx: CheckContext, type: string): ReadonlyMap<string, AzureResource> {
+  return ctx.memo(memoKey('azure:by-id:', type), () => {
+    const map = new Map<string, AzureResource>();
+    for (const r of azureOfType(ctx, type)) {
+      const id = r.azure.id?.toLowerCase();
+      if (id !== undefined && !map.has(id)) {
+        map.set(id, r);
+      }
+    }
+    return map;
+  });
 }
 
 /**
@@ -254,18 +307,34 @@ export function azureOfType(ctx: CheckContext, type: string): readonly AzureReso
  * without a known id, by the parent's name.
  */
 export function childrenOf(ctx: CheckContext, parent: AzureResource, childType: string): AzureResource[] {
-  const parentId = parent.azure.id?.toLowerCase();
-  const parentName = parent.azure.name.toLowerCase();
-  return azureOfType(ctx, childType).filter((child) => {
-    const p = child.azure.parent;
-    if (!p || p.type.toLowerCase() !== parent.azure.type.toLowerCase()) {
-      return false;
+  // Indexed once per scan: children that know their parent's id by that id, the others by the
+  // parent's type and name (template resources).
+  const index = ctx.memo(memoKey('azure:children:', childType), () => {
+    const byId = new Map<string, AzureResource[]>();
+    const byName = new Map<string, AzureResource[]>();
+    for (const child of azureOfType(ctx, childType)) {
+      const p = child.azure.parent;
+      if (!p) {
+        continue;
+      }
+      const [map, key] =
+        p.id !== undefined ? [byId, p.id.toLowerCase()] : [byName, `${p.type.toLowerCase()}|${p.name.toLowerCase()}`];
+      const list = map.get(key);
+      if (list) {
+        list.push(child);
+      } else {
+        map.set(key, [child]);
+      }
     }
-    if (p.id !== undefined && parentId !== undefined) {
-      return p.id.toLowerCase() === parentId;
-    }
-    return p.name.toLowerCase() === parentName;
+    return { byId, byName };
   });
+  const named = index.byName.get(`${parent.azure.type.toLowerCase()}|${parent.azure.name.toLowerCase()}`) ?? [];
+  const parentId = parent.azure.id?.toLowerCase();
+  if (parentId === undefined) {
+    return named;
+  }
+  const byId = index.byId.get(parentId) ?? [];
+  return named.length === 0 ? byId : [...byId, ...named];
 }
 
 /**
@@ -277,7 +346,23 @@ export function extensionsOf(ctx: CheckContext, target: AzureResource, extension
   if (id === undefined) {
     return [];
   }
-  return azureOfType(ctx, extensionType).filter((r) => r.azure.scope?.toLowerCase() === id);
+  const byScope = ctx.memo(memoKey('azure:extensions:', extensionType), () => {
+    const map = new Map<string, AzureResource[]>();
+    for (const r of azureOfType(ctx, extensionType)) {
+      const scope = r.azure.scope?.toLowerCase();
+      if (scope === undefined) {
+        continue;
+      }
+      let list = map.get(scope);
+      if (!list) {
+        list = [];
+        map.set(scope, list);
+      }
+      list.push(r);
+    }
+    return map;
+  });
+  return byScope.get(id) ?? [];
 }
 
 /** Whether a resource id points at the given resource (ARM ids compare case-insensitively). */

@@ -51,6 +51,10 @@ const BASTION = 'Microsoft.Network/bastionHosts';
 
 /** Lowercased NIC id → name of the VM it belongs to, from the VMs and from the NICs. */
 function vmInterfaces(ctx: CheckContext): Map<string, string> {
+  return ctx.memo('vnet-bastion-host:vm-interfaces', () => computeVmInterfaces(ctx));
+}
+
+function computeVmInterfaces(ctx: CheckContext): Map<string, string> {
   const out = new Map<string, string>();
   for (const vm of azureOfType(ctx, VM)) {
     for (const item of readArray(vm.azure, 'properties.networkProfile.networkInterfaces').items ?? []) {
@@ -89,25 +93,40 @@ function subnetIpConfigurations(ctx: CheckContext, vnet: AzureResource): string[
   );
 }
 
-/** Names of the VMs with an interface in the network. */
-function vmsIn(ctx: CheckContext, vnet: AzureResource, vnetId: string): string[] {
-  const prefix = `${vnetId.toLowerCase()}/subnets/`;
-  const interfaces = vmInterfaces(ctx);
-  const names = new Set<string>();
-  for (const [nicId, vmName] of interfaces) {
-    const nic = findById(ctx, NIC, nicId);
-    for (const item of nic === undefined ? [] : (readArray(nic.azure, 'properties.ipConfigurations').items ?? [])) {
-      const subnet = isRecord(item) ? idOf(fieldOf(propertiesOf(item), 'subnet'), 'subnet') : undefined;
-      if (subnet?.state === 'set' && subnet.id.toLowerCase().startsWith(prefix)) {
-        names.add(vmName);
+/** Lowercased VNet id → names of the VMs whose interfaces sit in one of its subnets (once per scan). */
+function vmsByNetwork(ctx: CheckContext): Map<string, Set<string>> {
+  return ctx.memo('vnet-bastion-host:vms-by-network', () => {
+    const out = new Map<string, Set<string>>();
+    for (const [nicId, vmName] of vmInterfaces(ctx)) {
+      const nic = findById(ctx, NIC, nicId);
+      for (const item of nic === undefined ? [] : (readArray(nic.azure, 'properties.ipConfigurations').items ?? [])) {
+        const subnet = isRecord(item) ? idOf(fieldOf(propertiesOf(item), 'subnet'), 'subnet') : undefined;
+        const at = subnet?.state === 'set' ? subnet.id.toLowerCase().indexOf('/subnets/') : -1;
+        if (subnet?.state === 'set' && at > 0) {
+          const vnetId = subnet.id.toLowerCase().slice(0, at);
+          let names = out.get(vnetId);
+          if (!names) {
+            names = new Set();
+            out.set(vnetId, names);
+          }
+          names.add(vmName);
+        }
       }
     }
-  }
+    return out;
+  });
+}
+
+/** Names of the VMs with an interface in the network. */
+function vmsIn(ctx: CheckContext, vnet: AzureResource, vnetId: string): string[] {
+  const interfaces = vmInterfaces(ctx);
+  const names = new Set<string>(vmsByNetwork(ctx).get(vnetId.toLowerCase()) ?? []);
   for (const config of subnetIpConfigurations(ctx, vnet)) {
-    for (const [nicId, vmName] of interfaces) {
-      if (config.startsWith(`${nicId}/ipconfigurations/`)) {
-        names.add(vmName);
-      }
+    // '<nic id>/ipconfigurations/<name>'
+    const at = config.indexOf('/ipconfigurations/');
+    const vmName = at > 0 ? interfaces.get(config.slice(0, at)) : undefined;
+    if (vmName !== undefined) {
+      names.add(vmName);
     }
   }
   return [...names].sort();

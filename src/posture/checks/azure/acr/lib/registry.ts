@@ -8,7 +8,7 @@
  */
 import { isUnresolved, type Violation } from '#core';
 import type { CheckContext, CheckOutcome } from '../../../../check.ts';
-import { type AzureResource, childrenOf, read, readArray, sameText, show } from '../../../../lib/azure.ts';
+import { type AzureResource, childrenOf, fieldOf, read, readArray, sameText, show } from '../../../../lib/azure.ts';
 
 export const REGISTRY_TYPE = 'Microsoft.ContainerRegistry/registries';
 export const CONNECTION_TYPE = 'Microsoft.ContainerRegistry/registries/privateEndpointConnections';
@@ -39,12 +39,7 @@ function field(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return undefined;
   }
-  const record = value as Record<string, unknown>;
-  if (key in record) {
-    return record[key];
-  }
-  const lower = key.toLowerCase();
-  return Object.entries(record).find(([k]) => k.toLowerCase() === lower)?.[1];
+  return fieldOf(value as Record<string, unknown>, key);
 }
 
 export interface ConnectionStates {

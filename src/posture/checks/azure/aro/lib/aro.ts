@@ -11,25 +11,12 @@
  */
 import { type AzureView, isUnresolved, type Violation } from '#core';
 import { type CheckContext, type CheckOutcome, indeterminate, outcome } from '../../../../check.ts';
-import { type AzureResource, azureOfType, type Reading, read, sameText } from '../../../../lib/azure.ts';
+import { type AzureResource, azureOfType, fieldOf, type Reading, read, sameText } from '../../../../lib/azure.ts';
 
 export const ARO_CLUSTER = 'Microsoft.RedHatOpenShift/openShiftClusters';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function lookup(object: Record<string, unknown>, key: string): unknown {
-  if (key in object) {
-    return object[key];
-  }
-  const lower = key.toLowerCase();
-  for (const [k, v] of Object.entries(object)) {
-    if (k.toLowerCase() === lower) {
-      return v;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -47,10 +34,10 @@ export function field(value: unknown, path: string): Reading {
     if (!isRecord(current)) {
       return { state: 'absent' };
     }
-    let next = lookup(current, segment);
+    let next = fieldOf(current, segment);
     if (next === undefined || next === null) {
-      const properties = lookup(current, 'properties');
-      next = isRecord(properties) ? lookup(properties, segment) : undefined;
+      const properties = fieldOf(current, 'properties');
+      next = isRecord(properties) ? fieldOf(properties, segment) : undefined;
     }
     if (next === undefined || next === null) {
       return { state: 'absent' };

@@ -11,25 +11,13 @@
  */
 import { isUnresolved } from '#core';
 import type { CheckContext } from '../../../../check.ts';
-import { type AzureResource, azureOfType } from '../../../../lib/azure.ts';
+import { type AzureResource, azureById, azureOfType, fieldOf, memoKey } from '../../../../lib/azure.ts';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnresolved(value);
 }
 
-/** A field of a nested object: exact name first, then case-insensitive. */
-export function fieldOf(object: Readonly<Record<string, unknown>>, key: string): unknown {
-  if (key in object) {
-    return object[key];
-  }
-  const lower = key.toLowerCase();
-  for (const [k, v] of Object.entries(object)) {
-    if (k.toLowerCase() === lower) {
-      return v;
-    }
-  }
-  return undefined;
-}
+export { fieldOf } from '../../../../lib/azure.ts';
 
 /** The properties of a nested ARM item: `item.properties` (ARM shape) or the item itself (az output). */
 export function propertiesOf(item: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
@@ -91,18 +79,34 @@ export function sameId(a: unknown, b: unknown): boolean {
  * template resources without an id, by name and resource group.
  */
 export function findById(ctx: CheckContext, type: string, id: string): AzureResource | undefined {
-  const candidates = azureOfType(ctx, type);
-  const byId = candidates.find((r) => sameId(r.azure.id, id));
+  const byId = azureById(ctx, type).get(id.toLowerCase());
   if (byId !== undefined) {
     return byId;
   }
-  const name = lastSegment(id).toLowerCase();
+  // Resources without an id (from templates), by name: indexed once per scan.
+  const withoutId = ctx.memo(memoKey('arm:without-id:', type), () => {
+    const map = new Map<string, AzureResource[]>();
+    for (const r of azureOfType(ctx, type)) {
+      if (r.azure.id !== undefined) {
+        continue;
+      }
+      const key = lastSegment(r.azure.name).toLowerCase();
+      const list = map.get(key);
+      if (list) {
+        list.push(r);
+      } else {
+        map.set(key, [r]);
+      }
+    }
+    return map;
+  });
+  const candidates = withoutId.get(lastSegment(id).toLowerCase());
+  if (candidates === undefined) {
+    return undefined;
+  }
   const group = /\/resourceGroups\/([^/]+)\//i.exec(id)?.[1]?.toLowerCase();
   return candidates.find(
-    (r) =>
-      r.azure.id === undefined &&
-      lastSegment(r.azure.name).toLowerCase() === name &&
-      (group === undefined || r.azure.resourceGroup === undefined || r.azure.resourceGroup.toLowerCase() === group),
+    (r) => group === undefined || r.azure.resourceGroup === undefined || r.azure.resourceGroup.toLowerCase() === group,
   );
 }
 
