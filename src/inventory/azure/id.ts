@@ -6,6 +6,8 @@
  */
 import type { ArmIdParts } from '#core';
 
+const SIMPLE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)$/i;
+
 /**
  * Split an ARM id. Returns undefined for text that is not an ARM id. The id is read left to right
  * as key/value pairs (subscriptions/{s}, resourceGroups/{rg}, providers/{namespace}, then
@@ -13,6 +15,16 @@ import type { ArmIdParts } from '#core';
  * `providers` key after the type/name pairs starts an extension resource whose scope is the id so far.
  */
 export function parseArmId(id: string): (ArmIdParts & { readonly scope?: string }) | undefined {
+  // The common case, a top-level resource in a resource group, with one regular expression.
+  const simple = SIMPLE_ID.exec(id);
+  if (simple !== null && simple[3]?.toLowerCase() !== 'providers') {
+    return {
+      subscriptionId: simple[1] as string,
+      resourceGroup: simple[2] as string,
+      type: `${simple[3]}/${simple[4]}`,
+      names: [simple[5] as string],
+    };
+  }
   if (!id.startsWith('/')) {
     return undefined;
   }

@@ -69,8 +69,18 @@ const CANONICAL = new Map<string, string>(KNOWN_TYPES.map((t) => [t.toLowerCase(
 
 /** The canonical spelling of a resource type ('microsoft.keyvault/vaults' → 'Microsoft.KeyVault/vaults'). */
 export function canonicalType(type: string): string {
-  return CANONICAL.get(type.toLowerCase()) ?? type;
+  // By the spelling seen (an export repeats a handful of them), then case-insensitively.
+  let canonical = SEEN.get(type);
+  if (canonical === undefined) {
+    canonical = CANONICAL.get(type.toLowerCase()) ?? type;
+    if (SEEN.size < 10_000) {
+      SEEN.set(type, canonical);
+    }
+  }
+  return canonical;
 }
+
+const SEEN = new Map<string, string>();
 
 /** 'Microsoft.KeyVault/vaults' and the like: a provider namespace, a slash, and at least one type segment. */
 const TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+(\/[A-Za-z][A-Za-z0-9-]*)+$/;
