@@ -4,6 +4,7 @@
  */
 import type { ControlRef, Remediation, Resource, Severity, Violation } from '#core';
 import type { Inventory } from '#inventory';
+import type { OpenShiftSupportSettings } from './lib/openshift-versions.ts';
 import type { PssVersion } from './lib/pss-version.ts';
 import type { SecurityControlId } from './security-controls.ts';
 
@@ -61,6 +62,11 @@ export interface CheckSettings {
   readonly systemNamespaces: readonly string[];
   /** Extra capabilities considered dangerous by the workload capability check. */
   readonly dangerousCapabilities: readonly string[];
+  /**
+   * The OpenShift supported-version window of the ClusterVersion and ARO cluster version checks.
+   * Unset or empty: the built-in calendars as of their own dates (lib/openshift-versions.ts).
+   */
+  readonly openshiftSupport?: OpenShiftSupportSettings;
 }
 
 export interface CheckContext {

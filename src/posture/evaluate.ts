@@ -198,7 +198,8 @@ function placeholderValue(key: string, azure: AzureView): string | undefined {
     case 'subscriptionId':
       return azure.subscriptionId;
     case 'id':
-      return azure.id;
+      // A template resource's id holds stand-in subscription and group names: left as a placeholder.
+      return azure.origin === 'export' ? azure.id : undefined;
     case 'parentName':
       return azure.parent?.name;
     default:
@@ -213,6 +214,14 @@ function renderTemplate(template: Template, azure: AzureView): string {
     text += (placeholderValue(key, azure) ?? `{${key}}`) + (template[i + 1] ?? '');
   }
   return text;
+}
+
+/** A template resource deployed only under a condition that cannot be evaluated offline says so. */
+function conditionNote(message: string, resource: Resource): string {
+  const condition = resource.azure?.condition;
+  return condition === undefined
+    ? message
+    : `${message} The template deploys it only if ${condition.expression}, which cannot be known offline (${condition.reason}).`;
 }
 
 export function makeFinding(
@@ -237,10 +246,12 @@ export function makeFinding(
     status: result.status,
     severity: meta.severity,
     title: meta.title,
-    message:
+    message: conditionNote(
       result.status === 'fail' && !result.message
         ? messageFor(check, subject, { status: 'fail', violations })
         : messageFor(check, subject, result),
+      resource,
+    ),
     resource: ref,
     violations,
     frameworks: meta.frameworks,

@@ -26,4 +26,6 @@ export const DEFAULT_SETTINGS: CheckSettings = Object.freeze({
   allowedRegistries: [],
   systemNamespaces: DEFAULT_SYSTEM_NAMESPACES,
   dangerousCapabilities: [],
+  // No override: the OpenShift version checks judge by their calendars, as of the calendars' dates.
+  openshiftSupport: {},
 });

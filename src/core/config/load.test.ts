@@ -60,6 +60,48 @@ describe('parseConfig', () => {
     );
   });
 
+  it('reads settings.openshiftSupport: a quoted minor, or a date', () => {
+    const minor = parseConfig('settings:\n  openshiftSupport:\n    oldestSupportedMinor: "4.20"\n', 'palisade.yaml');
+    assert.deepEqual(minor.settings?.openshiftSupport, { oldestSupportedMinor: '4.20' });
+    const date = parseConfig('settings:\n  openshiftSupport:\n    asOf: 2027-01-10\n', 'palisade.yaml');
+    assert.deepEqual(date.settings?.openshiftSupport, { asOf: '2027-01-10' });
+  });
+
+  it('rejects bad settings.openshiftSupport values, naming file, line and key', () => {
+    const cases: readonly (readonly [string, RegExp])[] = [
+      [
+        'oldestSupportedMinor: 4.20',
+        /p\.yaml:3: settings\.openshiftSupport\.oldestSupportedMinor: expected a quoted minor version such as "4\.18": YAML reads the unquoted 4\.2 as a number/,
+      ],
+      [
+        'oldestSupportedMinor: "4.18.3"',
+        /p\.yaml:3: settings\.openshiftSupport\.oldestSupportedMinor: expected a minor version such as "4\.18" \(major\.minor, no patch\)/,
+      ],
+      [
+        'oldestSupportedMinor: "v4.18"',
+        /p\.yaml:3: settings\.openshiftSupport\.oldestSupportedMinor: expected a minor/,
+      ],
+      ['asOf: 2027-02-30', /p\.yaml:3: settings\.openshiftSupport\.asOf: not a real calendar date/],
+      ['asOf: next-release', /p\.yaml:3: settings\.openshiftSupport\.asOf: expected a date as YYYY-MM-DD/],
+      ['oldestMinor: "4.18"', /p\.yaml:3: settings\.openshiftSupport\.oldestMinor: Unrecognized key/],
+    ];
+    for (const [line, expected] of cases) {
+      assert.throws(
+        () => parseConfig(`settings:\n  openshiftSupport:\n    ${line}\n`, 'p.yaml'),
+        (error: unknown) => error instanceof ConfigError && expected.test(error.message),
+        line,
+      );
+    }
+    assert.throws(
+      () =>
+        parseConfig(
+          'settings:\n  openshiftSupport:\n    oldestSupportedMinor: "4.18"\n    asOf: 2027-01-10\n',
+          'p.yaml',
+        ),
+      /p\.yaml:4: settings\.openshiftSupport\.asOf: set oldestSupportedMinor or asOf, not both/,
+    );
+  });
+
   it('reports YAML syntax errors with line and column', () => {
     assert.throws(() => parseConfig('scan:\n  failOn: [high\n', 'bad.yaml'), /bad\.yaml:\d+:\d+: invalid YAML/);
   });

@@ -34,6 +34,34 @@ export function parseByteSize(text: string): number {
   return Math.round(Number(match.groups.num) * (binary || unit === 'B' ? 1024 : 1000) ** power);
 }
 
+/** An OpenShift minor version, '4.18'. YAML reads an unquoted 4.20 as the number 4.2, so it must be quoted. */
+const OpenShiftMinor = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? `expected a quoted minor version such as "4.18": YAML reads the unquoted ${issue.input} as a number (4.20 would be 4.2)`
+        : 'expected a minor version such as "4.18"',
+  })
+  .regex(/^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)$/, 'expected a minor version such as "4.18" (major.minor, no patch)');
+
+/**
+ * The supported-version window of the OpenShift checks (ClusterVersion and ARO cluster version),
+ * instead of the calendars built into Palisade.
+ */
+export const OpenShiftSupport = z
+  .strictObject({
+    /** Minors older than this are unsupported, this one and newer ones supported; replaces the calendars. */
+    oldestSupportedMinor: OpenShiftMinor.optional(),
+    /** Judge the built-in calendars as of this date (YYYY-MM-DD) instead of the date they were read. */
+    asOf: IsoDate.optional(),
+  })
+  .refine((s) => s.oldestSupportedMinor === undefined || s.asOf === undefined, {
+    message:
+      'set oldestSupportedMinor or asOf, not both: oldestSupportedMinor replaces the calendars, so asOf would not be used',
+    path: ['asOf'],
+  });
+export type OpenShiftSupport = z.infer<typeof OpenShiftSupport>;
+
 export const FailOn = z.enum([...SEVERITIES, 'none']);
 export type FailOn = z.infer<typeof FailOn>;
 
@@ -231,6 +259,7 @@ export const Config = z.strictObject({
       allowedRegistries: z.array(z.string().min(1)).optional(),
       systemNamespaces: z.array(z.string().min(1)).optional(),
       dangerousCapabilities: z.array(z.string().min(1)).optional(),
+      openshiftSupport: OpenShiftSupport.optional(),
     })
     .optional(),
   exemptions: z.array(Exemption).optional(),

@@ -48,6 +48,10 @@ export const acrDefenderScanning = defineAzureCheck({
     remediation: {
       summary: "Enable the Defender for Containers plan (Standard tier) on the registry's subscription.",
       azureCli: 'az security pricing create --name Containers --tier standard --subscription {subscriptionId}',
+      steps: [
+        'The plan is a separate subscription-level resource (Microsoft.Security/pricings/Containers), not a property of the registry, so no ARM patch of the registry applies.',
+        'With ARM: az rest --method put --url "https://management.azure.com/subscriptions/<subscription-id>/providers/Microsoft.Security/pricings/Containers?api-version=2024-01-01" --body \'{"properties":{"pricingTier":"Standard","extensions":[{"name":"ContainerRegistriesVulnerabilityAssessments","isEnabled":"True"}]}}\', <subscription-id> being the registry\'s subscription.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/defender-for-cloud/defender-for-containers-introduction',

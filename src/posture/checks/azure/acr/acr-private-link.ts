@@ -35,6 +35,11 @@ export const acrPrivateLink = defineAzureCheck({
         'Create a private endpoint for the registry (group id "registry") in the virtual network of its clients, with a privatelink.azurecr.io DNS zone; the registry must be on the Premium SKU (`az acr update --sku Premium`).',
       azureCli:
         'az network private-endpoint create --name pe-{name} --resource-group {resourceGroup} --subnet <subnet-resource-id> --private-connection-resource-id {id} --group-id registry --connection-name pe-{name}',
+      steps: [
+        "Replace <subnet-resource-id> with the resource id of the clients' subnet for private endpoints (az network vnet subnet show --resource-group <vnet-resource-group> --vnet-name <vnet-name> --name <subnet-name> --query id).",
+        'The private endpoint is a separate resource (Microsoft.Network/privateEndpoints), not a property of the registry, so no ARM patch of the registry applies.',
+        'Resolve the registry to the endpoint: az network private-dns zone create --resource-group <resource-group> --name privatelink.azurecr.io; az network private-dns link vnet create --resource-group <resource-group> --zone-name privatelink.azurecr.io --name <link-name> --virtual-network <vnet-id> --registration-enabled false; az network private-endpoint dns-zone-group create --resource-group <resource-group> --endpoint-name pe-<registry-name> --name default --private-dns-zone privatelink.azurecr.io --zone-name registry.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/container-registry/container-registry-private-link',

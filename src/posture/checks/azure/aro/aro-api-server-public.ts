@@ -36,6 +36,7 @@ export const aroApiServerPublic = defineAzureCheck({
       azureCli:
         'az aro create --resource-group {resourceGroup} --name <new-cluster-name> --master-subnet <master-subnet-id> --worker-subnet <worker-subnet-id> --apiserver-visibility Private --ingress-visibility Private --pull-secret @pull-secret.txt',
       steps: [
+        'Replace <new-cluster-name> with the name of the replacement cluster, <master-subnet-id> and <worker-subnet-id> with the resource ids of two new, empty subnets for it (az network vnet subnet show --resource-group <vnet-resource-group> --vnet-name <vnet-name> --name <subnet-name> --query id), and pull-secret.txt with the Red Hat pull secret downloaded from console.redhat.com.',
         'Create a replacement cluster with --apiserver-visibility Private in subnets of the same (or a peered) virtual network.',
         'Reach the private API server from the virtual network (Azure Bastion and a jumpbox, VPN or ExpressRoute) and move the workloads.',
         'Delete the public cluster with az aro delete once nothing runs on it.',

@@ -39,6 +39,11 @@ export const aroDefenderContainersOff = defineAzureCheck({
     remediation: {
       summary: "Enable the Defender for Containers plan (Standard tier) on the cluster's subscription.",
       azureCli: 'az security pricing create --name Containers --tier standard --subscription {subscriptionId}',
+      steps: [
+        'The plan is a separate subscription-level resource (Microsoft.Security/pricings/Containers), not a property of the cluster, so no PATCH of the cluster applies.',
+        'With ARM: az rest --method put --url "https://management.azure.com/subscriptions/<subscription-id>/providers/Microsoft.Security/pricings/Containers?api-version=2024-01-01" --body \'{"properties":{"pricingTier":"Standard"}}\', <subscription-id> being the cluster\'s subscription.',
+        'On ARO the sensor runs through Azure Arc: connect the cluster to Arc and install the Defender extension (see PAL-ARO-0012).',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/defender-for-cloud/defender-for-containers-enable',

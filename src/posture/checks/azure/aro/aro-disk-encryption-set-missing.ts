@@ -40,7 +40,8 @@ export const aroDiskEncryptionSetMissing = defineAzureCheck({
       azureCli:
         'az aro create --resource-group {resourceGroup} --name <new-cluster-name> --master-subnet <master-subnet-id> --worker-subnet <worker-subnet-id> --disk-encryption-set <disk-encryption-set-id> --master-encryption-at-host --worker-encryption-at-host --pull-secret @pull-secret.txt',
       steps: [
-        "Create a Key Vault key and a disk encryption set for it (az disk-encryption-set create), and grant the set's identity access to the key.",
+        'Replace <new-cluster-name> with the name of the replacement cluster, <master-subnet-id> and <worker-subnet-id> with the resource ids of two new, empty subnets for it (az network vnet subnet show --resource-group <vnet-resource-group> --vnet-name <vnet-name> --name <subnet-name> --query id), and pull-secret.txt with the Red Hat pull secret downloaded from console.redhat.com.',
+        "Create a Key Vault key (in a vault with purge protection) and a disk encryption set for it (az disk-encryption-set create), grant the set's identity access to the key, and use the set's resource id as <disk-encryption-set-id>.",
         'Create the replacement cluster with --disk-encryption-set, move the workloads, then delete the old cluster.',
       ],
     },

@@ -39,6 +39,7 @@ export const aroEncryptionAtHostDisabled = defineAzureCheck({
       azureCli:
         'az aro create --resource-group {resourceGroup} --name <new-cluster-name> --master-subnet <master-subnet-id> --worker-subnet <worker-subnet-id> --master-encryption-at-host --worker-encryption-at-host --pull-secret @pull-secret.txt',
       steps: [
+        'Replace <new-cluster-name> with the name of the replacement cluster, <master-subnet-id> and <worker-subnet-id> with the resource ids of two new, empty subnets for it (az network vnet subnet show --resource-group <vnet-resource-group> --vnet-name <vnet-name> --name <subnet-name> --query id), and pull-secret.txt with the Red Hat pull secret downloaded from console.redhat.com.',
         'Register the feature once per subscription: az feature register --namespace Microsoft.Compute --name EncryptionAtHost, then az provider register --namespace Microsoft.Compute.',
         'Create the replacement cluster with --master-encryption-at-host and --worker-encryption-at-host, move the workloads, then delete the old cluster.',
         'Worker nodes only: new MachineSets with providerSpec.value.securityProfile.encryptionAtHost: true replace the worker MachineSets without a new cluster.',

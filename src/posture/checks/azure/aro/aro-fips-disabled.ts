@@ -33,6 +33,11 @@ export const aroFipsDisabled = defineAzureCheck({
         'Where FIPS is mandated: FIPS mode can only be set when the cluster is created, so redeploy the cluster with --fips-validated-modules and move the workloads.',
       azureCli:
         'az aro create --resource-group {resourceGroup} --name <new-cluster-name> --master-subnet <master-subnet-id> --worker-subnet <worker-subnet-id> --fips-validated-modules --pull-secret @pull-secret.txt',
+      steps: [
+        'clusterProfile.fipsValidatedModules is a create-time property: ARM rejects a change on an existing cluster, so no PATCH applies and the cluster must be replaced.',
+        'Replace <new-cluster-name> with the name of the replacement cluster, <master-subnet-id> and <worker-subnet-id> with the resource ids of two new, empty subnets for it (az network vnet subnet show --resource-group <vnet-resource-group> --vnet-name <vnet-name> --name <subnet-name> --query id), and pull-secret.txt with the Red Hat pull secret downloaded from console.redhat.com.',
+        'Create the replacement cluster with --fips-validated-modules, check FIPS mode on a node (oc debug node/<node-name> -- chroot /host cat /proc/sys/crypto/fips_enabled prints 1), move the workloads, then delete the old cluster with az aro delete.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/openshift/howto-enable-fips-openshift',

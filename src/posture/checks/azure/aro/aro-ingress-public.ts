@@ -40,6 +40,7 @@ export const aroIngressPublic = defineAzureCheck({
       azureCli:
         'az aro create --resource-group {resourceGroup} --name <new-cluster-name> --master-subnet <master-subnet-id> --worker-subnet <worker-subnet-id> --apiserver-visibility Private --ingress-visibility Private --pull-secret @pull-secret.txt',
       steps: [
+        'Replace <new-cluster-name> with the name of the replacement cluster, <master-subnet-id> and <worker-subnet-id> with the resource ids of two new, empty subnets for it (az network vnet subnet show --resource-group <vnet-resource-group> --vnet-name <vnet-name> --name <subnet-name> --query id), and pull-secret.txt with the Red Hat pull secret downloaded from console.redhat.com.',
         'Create a replacement cluster with --ingress-visibility Private.',
         'Publish the routes that must be public through Azure Application Gateway or Front Door with a web application firewall, and move the workloads.',
         'Delete the cluster with public ingress with az aro delete once nothing runs on it.',

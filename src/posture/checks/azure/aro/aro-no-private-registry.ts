@@ -117,6 +117,8 @@ export const aroNoPrivateRegistry = defineAzureCheck({
       azureCli:
         'az network private-endpoint create --name <registry-name>-pe --resource-group {resourceGroup} --vnet-name <vnet-name> --subnet <private-endpoint-subnet> --private-connection-resource-id <registry-id> --group-id registry --connection-name <registry-name>-plink && az acr update --name <registry-name> --public-network-enabled false',
       steps: [
+        "Replace <registry-name> and <registry-id> with the name and resource id of the Premium registry (az acr show --name <registry-name> --query id; create one with az acr create --sku Premium if the landing zone has none), <vnet-name> with the cluster's (or the hub) virtual network in the cluster's resource group, and <private-endpoint-subnet> with a subnet of it for private endpoints.",
+        'The private endpoint is a separate resource (Microsoft.Network/privateEndpoints), not a property of the cluster, so no PATCH of the cluster applies.',
         "Link a privatelink.azurecr.io private DNS zone to the cluster's virtual network so that the registry name resolves to the private endpoint.",
         'Allow trusted Azure services (az acr update --allow-trusted-services true) if Defender for Containers or ACR Tasks must still reach the registry.',
       ],

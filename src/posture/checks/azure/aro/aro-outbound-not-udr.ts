@@ -40,6 +40,7 @@ export const aroOutboundNotUdr = defineAzureCheck({
       azureCli:
         'az aro create --resource-group {resourceGroup} --name <new-cluster-name> --master-subnet <master-subnet-id> --worker-subnet <worker-subnet-id> --apiserver-visibility Private --ingress-visibility Private --outbound-type UserDefinedRouting --pull-secret @pull-secret.txt',
       steps: [
+        'Replace <new-cluster-name> with the name of the replacement cluster, <master-subnet-id> and <worker-subnet-id> with the resource ids of two new, empty subnets for it (az network vnet subnet show --resource-group <vnet-resource-group> --vnet-name <vnet-name> --name <subnet-name> --query id), and pull-secret.txt with the Red Hat pull secret downloaded from console.redhat.com.',
         "Attach a route table with a route 0.0.0.0/0, next hop type VirtualAppliance, to the firewall's private IP on the new master and worker subnets.",
         'Allow the ARO required egress endpoints on the firewall.',
         'Create the replacement cluster with --outbound-type UserDefinedRouting (it requires private API server and ingress), move the workloads, then delete the old cluster.',

@@ -94,6 +94,7 @@ export const aroPrivateNoBastion = defineAzureCheck({
       azureCli:
         'az network bastion create --name <bastion-name> --resource-group <hub-resource-group> --vnet-name <hub-vnet-name> --public-ip-address <public-ip-name> --location <region> --sku Standard',
       steps: [
+        "The bastion host is a separate resource (Microsoft.Network/bastionHosts), not a property of the cluster, so no PATCH of the cluster applies. Replace <bastion-name> with a name for it, <hub-vnet-name> and <hub-resource-group> with the hub (or the cluster's) virtual network and its resource group, and <region> with that network's region.",
         'Add a subnet named AzureBastionSubnet (/26 or larger) to the hub or cluster virtual network: az network vnet subnet create --name AzureBastionSubnet --vnet-name <vnet-name> --resource-group <vnet-resource-group> --address-prefixes <prefix>/26.',
         'Create a Standard public IP for the bastion: az network public-ip create --name <public-ip-name> --resource-group <hub-resource-group> --sku Standard --location <region>.',
         'Create the bastion host, and peer the hub and the cluster virtual networks if the bastion is in the hub.',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runCheckOn } from '#test/helpers/fixtures.ts';
-import { ARO_CALENDAR_DATE, ARO_RELEASES, aroVersionUnsupported, supportedWindow } from './aro-version-unsupported.ts';
+import { ARO_CALENDAR_DATE, ARO_RELEASES, supportedWindow } from '../../../lib/openshift-versions.ts';
+import { aroVersionUnsupported } from './aro-version-unsupported.ts';
 
 const ID =
   '/subscriptions/7c9e4a2b-1f3d-4e8a-b6c5-2d9f0e1a3b4c/resourceGroups/rg-aro-prod/providers/Microsoft.RedHatOpenShift/openShiftClusters/aro-prod-weu';
@@ -15,6 +16,13 @@ const cluster = (properties: Record<string, unknown> | null) => ({
 const run = (...resources: unknown[]) =>
   runCheckOn(aroVersionUnsupported, JSON.stringify(resources), undefined, 'a.json');
 const withVersion = (version: unknown) => run(cluster({ clusterProfile: { domain: 'x7k2p9qa', version } }))[0];
+const withSettings = (version: string, openshiftSupport: { oldestSupportedMinor?: string; asOf?: string }) =>
+  runCheckOn(
+    aroVersionUnsupported,
+    JSON.stringify([cluster({ clusterProfile: { domain: 'x7k2p9qa', version } })]),
+    { openshiftSupport },
+    'a.json',
+  )[0];
 
 describe('aro-version-unsupported', () => {
   it('keeps the release calendar of the support-lifecycle page dated 2025-11-14: N = 4.19, oldest compliant 4.18', () => {
@@ -88,5 +96,33 @@ describe('aro-version-unsupported', () => {
     const [finding] = run(cluster(null));
     assert.equal(finding?.status, 'indeterminate');
     assert.match(finding?.reason ?? '', /az resource list/);
+  });
+
+  it('settings.openshiftSupport.oldestSupportedMinor replaces the window, and the message says so', () => {
+    assert.equal(withSettings('4.17.44', { oldestSupportedMinor: '4.17' })?.status, 'pass');
+    const finding = withSettings('4.18.26', { oldestSupportedMinor: '4.19' });
+    assert.equal(finding?.status, 'fail');
+    assert.deepEqual(finding?.violations, [
+      {
+        path: 'properties.clusterProfile.version',
+        message:
+          'clusterProfile.version is "4.18.26": minor version 4.18 is older than 4.19, the oldest supported minor (settings.openshiftSupport.oldestSupportedMinor in the config); the release calendar gives 4.18 an end of life of 2026-08-25, 2027-02-25 on the eus-4.18 channel',
+        actual: '4.18.26',
+      },
+    ]);
+  });
+
+  it('settings.openshiftSupport.asOf judges the calendar as of that date', () => {
+    // On 2025-07-01 ARO installed up to 4.17 (N), so 4.16 (N-1) passes and 4.15 fails.
+    assert.equal(withSettings('4.16.30', { asOf: '2025-07-01' })?.status, 'pass');
+    assert.equal(withSettings('4.15.40', { asOf: '2025-07-01' })?.status, 'fail');
+    // After 4.19's end of life, 4.19 fails although it is N.
+    const finding = withSettings('4.19.18', { asOf: '2026-12-20' });
+    assert.equal(finding?.status, 'fail');
+    assert.equal(
+      finding?.violations[0]?.message,
+      'clusterProfile.version is "4.19.18": minor version 4.19 is past its end of life (ARO release calendar of 2025-11-14, as of 2026-12-20 from settings.openshiftSupport.asOf in the config); the release calendar gives 4.19 an end of life of 2026-12-17',
+    );
+    assert.equal(withSettings('4.20.2', { asOf: '2026-12-20' })?.status, 'pass');
   });
 });

@@ -75,6 +75,11 @@ export const vmEndpointProtection = defineAzureCheck({
       summary:
         'Enable Defender for Servers on the subscription, which deploys Microsoft Defender for Endpoint (MDE.Windows or MDE.Linux) to its VMs; on a Windows VM without it, install Microsoft Antimalware (`az vm extension set --vm-name <vm> --resource-group <resource-group> --name IaaSAntimalware --publisher Microsoft.Azure.Security`).',
       azureCli: 'az security pricing create --name VirtualMachines --tier Standard --subscription {subscriptionId}',
+      steps: [
+        'The plan is a separate subscription-level resource (Microsoft.Security/pricings/VirtualMachines), and the endpoint protection agents are VM extensions (child resources), so no PATCH of the VM applies.',
+        'With ARM: az rest --method put --url "https://management.azure.com/subscriptions/<subscription-id>/providers/Microsoft.Security/pricings/VirtualMachines?api-version=2024-01-01" --body \'{"properties":{"pricingTier":"Standard"}}\', <subscription-id> being the VM\'s subscription.',
+        'On a Windows VM that Defender for Endpoint does not cover, install Microsoft Antimalware: az vm extension set --vm-name <vm-name> --resource-group <resource-group> --name IaaSAntimalware --publisher Microsoft.Azure.Security --settings \'{"AntimalwareEnabled":true}\'.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/defender-for-cloud/integration-defender-for-endpoint',

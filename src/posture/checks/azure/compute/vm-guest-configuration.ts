@@ -84,6 +84,10 @@ export const vmGuestConfiguration = defineAzureCheck({
         'Give the VM a system-assigned identity and install the guest configuration extension (on Windows: `--name ConfigurationforWindows --extension-instance-name AzurePolicyforWindows`).',
       azureCli:
         'az vm identity assign --name {name} --resource-group {resourceGroup} && az vm extension set --vm-name {name} --resource-group {resourceGroup} --publisher Microsoft.GuestConfiguration --name ConfigurationforLinux --extension-instance-name AzurePolicyforLinux --enable-auto-upgrade true',
+      steps: [
+        'The extension is a child resource (virtualMachines/extensions), so a PATCH of the VM cannot install it. With ARM, PATCH the VM (api-version 2024-07-01) with {"identity":{"type":"SystemAssigned"}} ("SystemAssigned, UserAssigned" when it keeps user-assigned identities), then PUT <vm-id>/extensions/AzurePolicyforLinux with {"location":"<vm-location>","properties":{"publisher":"Microsoft.GuestConfiguration","type":"ConfigurationforLinux","typeHandlerVersion":"1.0","autoUpgradeMinorVersion":true,"enableAutomaticUpgrade":true}}.',
+        'On Windows use --name ConfigurationforWindows --extension-instance-name AzurePolicyforWindows (type ConfigurationforWindows in ARM).',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/virtual-machines/extensions/guest-configuration',

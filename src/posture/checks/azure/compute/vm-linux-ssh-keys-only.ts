@@ -63,6 +63,11 @@ export const vmLinuxSshKeysOnly = defineAzureCheck({
         'Redeploy the VM with SSH key authentication only (`az vm create ... --authentication-type ssh`); the setting cannot be changed on an existing VM, so meanwhile set PasswordAuthentication to no in the guest sshd configuration.',
       azureCli:
         'az vm run-command invoke --name {name} --resource-group {resourceGroup} --command-id RunShellScript --scripts "sed -i -E \'s/^#?PasswordAuthentication.*/PasswordAuthentication no/\' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf; systemctl reload sshd || systemctl reload ssh"',
+      steps: [
+        "osProfile.linuxConfiguration.disablePasswordAuthentication is set when the VM is created and cannot be changed, so no ARM patch applies: redeploy from the VM's disks or image with az vm create ... --authentication-type ssh --ssh-key-values <public-key-file>.",
+        'Until then, make sure every user has a key before turning passwords off in the guest: az vm user update --name <vm-name> --resource-group <resource-group> --username <user> --ssh-key-value <public-key-file>.',
+        'Then run the az command, which sets PasswordAuthentication no in the sshd configuration and reloads sshd; the Azure setting keeps reporting passwords allowed until the VM is redeployed.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/virtual-machines/linux/create-ssh-keys-detailed',

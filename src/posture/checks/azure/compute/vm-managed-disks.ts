@@ -92,6 +92,11 @@ export const vmManagedDisks = defineAzureCheck({
       summary:
         'Convert the VM to managed disks: deallocate it (`az vm deallocate`), run the conversion, and start it again. Delete the old VHD blobs afterwards.',
       azureCli: 'az vm convert --name {name} --resource-group {resourceGroup}',
+      steps: [
+        'Conversion is an operation (POST <vm-id>/convertToManagedDisks?api-version=2024-07-01), not a property change, so no ARM patch applies.',
+        'Deallocate the VM first: az vm deallocate --name <vm-name> --resource-group <resource-group>; a VM in an availability set needs the set converted first: az vm availability-set convert --name <availability-set-name> --resource-group <resource-group>.',
+        'Run the az command, start the VM (az vm start --name <vm-name> --resource-group <resource-group>), and delete the old VHD blobs once the VM works.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/virtual-machines/managed-disks-overview',

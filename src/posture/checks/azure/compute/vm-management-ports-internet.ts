@@ -242,6 +242,11 @@ export const vmManagementPortsInternet = defineAzureCheck({
         'Close ports 22 and 3389 to the Internet: restrict or delete the NSG rules named in the finding (or remove the public IP), and connect through Azure Bastion or just-in-time VM access.',
       azureCli:
         'az network nsg rule update --resource-group <nsg-resource-group> --nsg-name <nsg-name> --name <rule-name> --source-address-prefixes <trusted-cidr>',
+      steps: [
+        "Replace <nsg-name> and <nsg-resource-group> with the network security group of the VM's network interface or subnet that the finding names, <rule-name> with the rule that allows 22 or 3389 from the Internet, and <trusted-cidr> with the administrators' address range.",
+        'The rules belong to the NSG (child resources networkSecurityGroups/securityRules), not to the VM, so no PATCH of the VM applies; delete a rule that is not needed: az network nsg rule delete --resource-group <nsg-resource-group> --nsg-name <nsg-name> --name <rule-name>.',
+        'Or remove the public IP from the network interface: az network nic ip-config update --resource-group <resource-group> --nic-name <nic-name> --name <ip-config-name> --remove PublicIpAddress, and connect through Azure Bastion or just-in-time VM access.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works',

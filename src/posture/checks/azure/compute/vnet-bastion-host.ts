@@ -253,6 +253,12 @@ export const vnetBastionHost = defineAzureCheck({
         'Deploy Azure Bastion in the network (it needs a subnet named AzureBastionSubnet of /26 or larger and a Standard public IP), or peer the network with a hub network that has one.',
       azureCli:
         'az network bastion create --name {name}-bastion --resource-group {resourceGroup} --vnet-name {name} --public-ip-address <standard-public-ip-name> --sku Standard',
+      steps: [
+        'The bastion host is a separate resource (Microsoft.Network/bastionHosts), not a property of the network, so no PATCH of the network applies.',
+        'Add the subnet: az network vnet subnet create --resource-group <resource-group> --vnet-name <vnet-name> --name AzureBastionSubnet --address-prefixes <prefix>/26.',
+        "Create <standard-public-ip-name>, a Standard public IP in the network's region: az network public-ip create --resource-group <resource-group> --name <standard-public-ip-name> --sku Standard --location <region>.",
+        'Run the az command (add --location <region> when the resource group is in another region than the network).',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/bastion/bastion-overview',

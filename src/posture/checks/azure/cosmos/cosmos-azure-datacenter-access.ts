@@ -38,6 +38,7 @@ export const cosmosAzureDatacenterAccess = defineAzureCheck({
       armApiVersion: '2023-11-15',
       steps: [
         "Replace <allowed-ips> with the account's other allowed addresses, comma-separated, without 0.0.0.0; an empty list would open the account to all networks.",
+        'In the ARM patch, ipRules replaces the whole list: give one {"ipAddressOrRange":"<allowed-ip-or-cidr>"} entry per address or CIDR range the account still allows, without 0.0.0.0.',
       ],
     },
     references: [

@@ -73,6 +73,7 @@ export const cosmosFirewall = defineAzureCheck({
       armApiVersion: '2023-11-15',
       steps: [
         'Replace <allowed-ips> with the comma-separated client addresses or CIDR ranges (no spaces), or use --enable-virtual-network true with --virtual-network-rules, or --public-network-access DISABLED.',
+        'In the ARM patch, ipRules replaces the whole list: give one {"ipAddressOrRange":"<allowed-ip-or-cidr>"} entry per client address or CIDR range.',
       ],
     },
     references: [

@@ -54,6 +54,10 @@ export const keyvaultDiagnosticLogging = defineAzureCheck({
         'Create a diagnostic setting on the key vault that sends the audit category group to a Log Analytics workspace.',
       azureCli:
         'az monitor diagnostic-settings create --name keyvault-audit --resource {id} --workspace <log-analytics-workspace-id> --logs \'[{"categoryGroup":"audit","enabled":true}]\'',
+      steps: [
+        'Replace <log-analytics-workspace-id> with the resource id of the workspace that collects security logs: az monitor log-analytics workspace show --resource-group <workspace-resource-group> --workspace-name <workspace-name> --query id.',
+        'A diagnostic setting is a separate extension resource (Microsoft.Insights/diagnosticSettings) on the vault, not a property of it, so no PATCH of the vault applies. With ARM: PUT <vault-id>/providers/Microsoft.Insights/diagnosticSettings/keyvault-audit?api-version=2021-05-01-preview with {"properties":{"workspaceId":"<log-analytics-workspace-id>","logs":[{"categoryGroup":"audit","enabled":true}]}}.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/key-vault/general/logging',

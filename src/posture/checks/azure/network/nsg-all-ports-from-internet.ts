@@ -36,6 +36,11 @@ export const nsgAllPortsFromInternet = defineAzureCheck({
         'Replace the rule named in the finding with rules that allow only the ports the workload serves, from the sources that need them.',
       azureCli:
         'az network nsg rule update --resource-group {resourceGroup} --nsg-name {name} --name <rule-name> --destination-port-ranges <port> --source-address-prefixes <trusted-cidr>',
+      steps: [
+        'Replace <rule-name> with the rule the finding names, <port> with the ports the workload serves (space-separated, for example 443 8443) and <trusted-cidr> with the sources that need them; add a separate rule for each other port and source.',
+        'Delete a rule that is not needed: az network nsg rule delete --resource-group <resource-group> --nsg-name <nsg-name> --name <rule-name>.',
+        'Security rules are child resources of the NSG (networkSecurityGroups/securityRules) and a PATCH of the NSG changes only its tags, so no ARM patch applies: with ARM, PUT <nsg-id>/securityRules/<rule-name>?api-version=2024-05-01 with the complete rule, or DELETE it.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview',

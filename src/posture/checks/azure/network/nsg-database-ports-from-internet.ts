@@ -55,6 +55,11 @@ export const nsgDatabasePortsFromInternet = defineAzureCheck({
         'Restrict the rule named in the finding to the application subnets or trusted addresses that need the database, or delete it.',
       azureCli:
         'az network nsg rule update --resource-group {resourceGroup} --nsg-name {name} --name <rule-name> --source-address-prefixes <application-subnet-cidr>',
+      steps: [
+        'Replace <rule-name> with the rule the finding names (one command per rule) and <application-subnet-cidr> with the address ranges of the application subnets (or the VirtualNetwork service tag) that query the database.',
+        'Delete a rule that is not needed: az network nsg rule delete --resource-group <resource-group> --nsg-name <nsg-name> --name <rule-name>.',
+        'Security rules are child resources of the NSG (networkSecurityGroups/securityRules) and a PATCH of the NSG changes only its tags, so no ARM patch applies: with ARM, PUT <nsg-id>/securityRules/<rule-name>?api-version=2024-05-01 with the complete rule, or DELETE it.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview',

@@ -197,6 +197,11 @@ export const nsgFlowLogs = defineAzureCheck({
         'Log the traffic with a virtual network flow log on the NSG’s virtual network (new NSG flow logs can no longer be created), enabled, with retention 0 or at least 90 days; raise the retention of an existing flow log with `az network watcher flow-log update --location <location> --name <flow-log> --enabled true --retention 90`.',
       azureCli:
         'az network watcher flow-log create --location <location> --name {name}-flowlog --vnet <vnet-id> --storage-account <storage-account-id> --enabled true --retention 90',
+      steps: [
+        'A flow log is a separate resource (Microsoft.Network/networkWatchers/flowLogs, in NetworkWatcher_<location> of NetworkWatcherRG), not a property of the NSG, so no ARM patch of the NSG applies.',
+        'Replace <location> with the region of the NSG and its virtual network, <vnet-id> with the resource id of the virtual network whose subnets or network interfaces use the NSG (az network vnet show --resource-group <resource-group> --name <vnet-name> --query id), and <storage-account-id> with the resource id of a storage account in the same region.',
+        'To raise the retention of an existing flow log, replace <flow-log> in the update command of the summary with its name (az network watcher flow-log list --location <location>).',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/network-watcher/vnet-flow-logs-overview',

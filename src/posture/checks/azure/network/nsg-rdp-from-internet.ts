@@ -36,6 +36,11 @@ export const nsgRdpFromInternet = defineAzureCheck({
         'Restrict the rule named in the finding to trusted source addresses, or delete it, and reach the machines through Azure Bastion or just-in-time access.',
       azureCli:
         'az network nsg rule update --resource-group {resourceGroup} --nsg-name {name} --name <rule-name> --source-address-prefixes <trusted-cidr>',
+      steps: [
+        "Replace <rule-name> with the rule the finding names (one command per rule) and <trusted-cidr> with the administrators' address range; space-separated ranges are allowed.",
+        'Delete a rule that is not needed: az network nsg rule delete --resource-group <resource-group> --nsg-name <nsg-name> --name <rule-name>.',
+        'Security rules are child resources of the NSG (networkSecurityGroups/securityRules) and a PATCH of the NSG changes only its tags, so no ARM patch applies: with ARM, PUT <nsg-id>/securityRules/<rule-name>?api-version=2024-05-01 with the complete rule, or DELETE it.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview',

@@ -37,6 +37,10 @@ export const storageBlobSoftDelete = defineAzureCheck({
       azureCli:
         'az storage account blob-service-properties update --account-name {name} --resource-group {resourceGroup} --enable-delete-retention true --delete-retention-days 7',
       armApiVersion: '2023-05-01',
+      steps: [
+        'Soft delete is a property of the child resource blobServices/default, not of the account, so no PATCH of the account applies.',
+        'With ARM, PUT the child resource (the az command reads its current properties and writes them back with the change; a hand-written PUT should carry the other properties that az storage account blob-service-properties show prints): az rest --method put --url "https://management.azure.com<storage-account-id>/blobServices/default?api-version=2023-05-01" --body \'{"properties":{"deleteRetentionPolicy":{"enabled":true,"days":7}}}\', <storage-account-id> being the account\'s resource id.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/storage/blobs/soft-delete-blob-enable',

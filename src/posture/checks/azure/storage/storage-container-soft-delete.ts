@@ -35,6 +35,10 @@ export const storageContainerSoftDelete = defineAzureCheck({
       azureCli:
         'az storage account blob-service-properties update --account-name {name} --resource-group {resourceGroup} --enable-container-delete-retention true --container-delete-retention-days 7',
       armApiVersion: '2023-05-01',
+      steps: [
+        'Container soft delete is a property of the child resource blobServices/default, not of the account, so no PATCH of the account applies.',
+        'With ARM, PUT the child resource (the az command reads its current properties and writes them back with the change; a hand-written PUT should carry the other properties that az storage account blob-service-properties show prints): az rest --method put --url "https://management.azure.com<storage-account-id>/blobServices/default?api-version=2023-05-01" --body \'{"properties":{"containerDeleteRetentionPolicy":{"enabled":true,"days":7}}}\', <storage-account-id> being the account\'s resource id.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/storage/blobs/soft-delete-container-enable',

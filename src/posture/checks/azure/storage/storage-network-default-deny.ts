@@ -32,6 +32,11 @@ export const storageNetworkDefaultDeny = defineAzureCheck({
         'Set the storage firewall default action to Deny (add IP or virtual network rules for the clients that need access), or disable public network access and use private endpoints.',
       azureCli: 'az storage account update --name {name} --resource-group {resourceGroup} --default-action Deny',
       armApiVersion: '2023-05-01',
+      steps: [
+        'First allow the clients that need the account: az storage account network-rule add --account-name <account-name> --resource-group <resource-group> --ip-address <client-ip-or-cidr> (or --vnet-name <vnet-name> --subnet <subnet-name>), or create private endpoints.',
+        'Then set the default action with the az command. No fixed ARM patch is given because networkAcls is written as a whole: PATCH the account (api-version 2023-05-01) with the complete networkAcls object, its current bypass, ipRules and virtualNetworkRules (az storage account show --query networkRuleSet) and "defaultAction": "Deny", or rules are lost.',
+        'Alternatively disable public network access once private endpoints serve every client: az storage account update --name <account-name> --resource-group <resource-group> --public-network-access Disabled.',
+      ],
     },
     references: [
       'https://learn.microsoft.com/azure/storage/common/storage-network-security',

@@ -56,9 +56,11 @@ export const arcDefenderSensorMissing = defineCheck<Resource>({
       summary:
         'Connect the cluster to Azure Arc (az connectedk8s connect) and install the Defender for Containers extension (microsoft.azuredefender.kubernetes) on it.',
       steps: [
-        'Connect the cluster, logged in to it with cluster-admin: az connectedk8s connect --name <arc-cluster-name> --resource-group <resource-group>',
-        'Install the Defender sensor with the command below, then check that the DaemonSet runs on every node: oc get daemonsets -n mdc',
+        'Logged in to the cluster with cluster-admin, let the Arc proxy run (the oc command): OpenShift admits it only under the privileged SCC.',
+        'Connect the cluster, with <arc-cluster-name> the name of the Arc resource to create (on ARO, the ARO cluster name) and <resource-group> its resource group: az connectedk8s connect --name <arc-cluster-name> --resource-group <resource-group> --distribution openshift',
+        'Install the Defender sensor with the az command, then check that the DaemonSet runs on every node: oc get daemonsets -n mdc',
       ],
+      command: 'oc adm policy add-scc-to-user privileged system:serviceaccount:azure-arc:azure-arc-kube-aad-proxy-sa',
       azureCli:
         'az k8s-extension create --name microsoft.azuredefender.kubernetes --cluster-type connectedClusters --cluster-name <arc-cluster-name> --resource-group <resource-group> --extension-type microsoft.azuredefender.kubernetes',
     },

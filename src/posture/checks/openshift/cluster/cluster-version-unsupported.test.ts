@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding, Violation } from '#core';
 import { runCheckOn } from '#test/helpers/fixtures.ts';
-import { clusterVersionUnsupported, OPENSHIFT_LIFECYCLE, supportStatus } from './cluster-version-unsupported.ts';
+import { OPENSHIFT_LIFECYCLE, supportStatus } from '../../../lib/openshift-versions.ts';
+import { clusterVersionUnsupported } from './cluster-version-unsupported.ts';
 
 const clusterVersion = (channel: string | undefined, version: string | undefined) => `
 apiVersion: config.openshift.io/v1
@@ -249,5 +250,40 @@ describe('cluster-version-unsupported', () => {
       oldestSupported: '4.18',
     });
     assert.deepEqual(supportStatus({ major: 5, minor: 0 }, false), { supported: true });
+  });
+
+  it('settings.openshiftSupport.oldestSupportedMinor wins over the life cycle table, both ways', () => {
+    const fail = runCheckOn(clusterVersionUnsupported, clusterVersion('stable-4.19', '4.19.22'), {
+      openshiftSupport: { oldestSupportedMinor: '4.20' },
+    })[0];
+    assert.equal(fail?.status, 'fail');
+    assert.deepEqual(fail?.violations, [
+      {
+        path: 'status.desired.version',
+        message:
+          'OpenShift 4.19 is older than 4.20, the oldest supported minor (settings.openshiftSupport.oldestSupportedMinor in the config)',
+        actual: '4.19.22',
+      },
+    ]);
+    // 4.18 on a stable channel is past maintenance support by the table; the config accepts it.
+    const pass = runCheckOn(clusterVersionUnsupported, clusterVersion('stable-4.18', '4.18.30'), {
+      openshiftSupport: { oldestSupportedMinor: '4.18' },
+    })[0];
+    assert.equal(pass?.status, 'pass');
+  });
+
+  it('settings.openshiftSupport.asOf judges the table as of that date', () => {
+    const later = runCheckOn(clusterVersionUnsupported, clusterVersion('stable-4.19', '4.19.22'), {
+      openshiftSupport: { asOf: '2027-01-10' },
+    })[0];
+    assert.equal(later?.status, 'fail');
+    assert.equal(
+      later?.violations[0]?.message,
+      'OpenShift 4.19 left maintenance support on 2026-12-17 (Red Hat OpenShift life cycle as of 2027-01-10 from settings.openshiftSupport.asOf in the config); the oldest supported minor is 4.20',
+    );
+    const earlier = runCheckOn(clusterVersionUnsupported, clusterVersion('stable-4.17', '4.17.40'), {
+      openshiftSupport: { asOf: '2026-03-31' },
+    })[0];
+    assert.equal(earlier?.status, 'pass');
   });
 });

@@ -4,18 +4,20 @@
  *   the scan shows an ARO cluster (an aro.openshift.io object, or the openshift-azure-operator
  *   namespace that the ARO operator runs in).
  * Version: the minor of status.desired.version (the release the cluster runs or is updating to)
- *   against OPENSHIFT_LIFECYCLE below. A minor is supported while its maintenance support lasts
- *   (end dates are fixed at GA); on an eus-4.y channel an even minor is supported until the end of
- *   its first Extended Update Support term, except on ARO, which supports stable channels only.
- *   A minor newer than the table's newest is supported (released after the table); one older than
- *   its oldest is not. Checks read no clock: support is judged as of OPENSHIFT_LIFECYCLE.asOf,
- *   and the table is refreshed with each Palisade release.
+ *   against OPENSHIFT_LIFECYCLE (lib/openshift-versions.ts). A minor is supported while its
+ *   maintenance support lasts (end dates are fixed at GA); on an eus-4.y channel an even minor is
+ *   supported until the end of its first Extended Update Support term, except on ARO, which
+ *   supports stable channels only. A minor newer than the table's newest is supported (released
+ *   after the table); one older than its oldest is not. Checks read no clock: support is judged as
+ *   of OPENSHIFT_LIFECYCLE.asOf, and the table is refreshed with each Palisade release.
+ *   settings.openshiftSupport in the config overrides both: asOf judges the table as of another
+ *   date, oldestSupportedMinor replaces the table ("this minor and newer are supported").
  * Channel: compliant stable-4.y, or eus-4.y (even y, not on ARO), with y at least the running
  *   minor. Unset: the cluster version operator recommends no update. fast-, candidate- and other
  *   channels carry releases Red Hat and ARO do not support for production.
  * Absent status.desired.version (a manifest, or an export without status): indeterminate.
- * ARO keeps its own calendar (https://learn.microsoft.com/azure/openshift/support-lifecycle; the
- *   ARO-resource version check has its table); ARO end-of-life dates have followed Red Hat's end of
+ * ARO keeps its own calendar (https://learn.microsoft.com/azure/openshift/support-lifecycle;
+ *   ARO_LIFECYCLE, which the ARO-resource version check uses); ARO end-of-life dates have followed Red Hat's end of
  *   maintenance to within weeks, so this check uses Red Hat's table for both.
  * Source: Red Hat OpenShift Container Platform Life Cycle Policy
  *   (https://access.redhat.com/support/policy/updates/openshift); OpenShift "Understanding update
@@ -24,47 +26,18 @@
 import { z } from 'zod';
 import { compileParser, InputError, type Resource, type Violation } from '#core';
 import { type CheckContext, type CheckOutcome, defineCheck, indeterminate, outcome } from '../../../check.ts';
-
-export interface MinorLifecycle {
-  /** '4.16' */
-  readonly minor: string;
-  /** General availability, ISO date. */
-  readonly ga: string;
-  /** End of maintenance support, ISO date. */
-  readonly maintenanceEnds: string;
-  /** End of the first Extended Update Support term (even minors, eus channels), ISO date. */
-  readonly eusEnds?: string;
-}
-
-/**
- * Red Hat OpenShift Container Platform 4 life cycle, oldest first. Dates are fixed at each minor's
- * GA. Shared with the ARO-resource version check so that the two can be unified.
- */
-export const OPENSHIFT_LIFECYCLE: {
-  readonly asOf: string;
-  readonly source: string;
-  readonly minors: readonly MinorLifecycle[];
-} = {
-  asOf: '2026-11-23',
-  source: 'https://access.redhat.com/support/policy/updates/openshift',
-  minors: [
-    { minor: '4.12', ga: '2023-01-17', maintenanceEnds: '2024-07-17', eusEnds: '2025-01-17' },
-    { minor: '4.13', ga: '2023-05-17', maintenanceEnds: '2024-11-17' },
-    { minor: '4.14', ga: '2023-10-31', maintenanceEnds: '2025-05-01', eusEnds: '2025-10-31' },
-    { minor: '4.15', ga: '2024-02-27', maintenanceEnds: '2025-08-27' },
-    { minor: '4.16', ga: '2024-06-27', maintenanceEnds: '2025-12-27', eusEnds: '2026-06-27' },
-    { minor: '4.17', ga: '2024-10-01', maintenanceEnds: '2026-04-01' },
-    { minor: '4.18', ga: '2025-02-25', maintenanceEnds: '2026-08-25', eusEnds: '2027-02-25' },
-    { minor: '4.19', ga: '2025-06-17', maintenanceEnds: '2026-12-17' },
-    { minor: '4.20', ga: '2025-10-21', maintenanceEnds: '2027-04-21', eusEnds: '2027-10-21' },
-    { minor: '4.21', ga: '2026-02-03', maintenanceEnds: '2027-08-03' },
-  ],
-};
+import {
+  compareMinor,
+  decideSupport,
+  formatMinor,
+  type Minor,
+  OPENSHIFT_LIFECYCLE,
+  parseMinor,
+} from '../../../lib/openshift-versions.ts';
 
 const CONFIG_GROUP = 'config.openshift.io';
 const ARO_OPERATOR_NAMESPACE = 'openshift-azure-operator';
 const CHANNEL = /^(?<prefix>[a-z]+)-(?<major>\d+)\.(?<minor>\d+)$/;
-const VERSION = /^(?<major>\d+)\.(?<minor>\d+)(?:\.\d+)?/;
 
 const ClusterVersionSchema = z.looseObject({
   spec: z.looseObject({ channel: z.string().nullish() }).nullish(),
@@ -84,22 +57,6 @@ function parse<T>(schema: z.ZodType<T>, resource: Resource): T {
   return parsed.data;
 }
 
-interface Minor {
-  readonly major: number;
-  readonly minor: number;
-}
-
-function compareMinor(a: Minor, b: Minor): number {
-  return a.major - b.major || a.minor - b.minor;
-}
-
-function minorOf(text: string): Minor | undefined {
-  const m = VERSION.exec(text)?.groups;
-  return m ? { major: Number(m.major), minor: Number(m.minor) } : undefined;
-}
-
-const text = (m: Minor) => `${m.major}.${m.minor}`;
-
 /** Whether the scan shows an Azure Red Hat OpenShift cluster. */
 export function isAroCluster(ctx: Pick<CheckContext, 'inventory'>): boolean {
   return (
@@ -108,41 +65,8 @@ export function isAroCluster(ctx: Pick<CheckContext, 'inventory'>): boolean {
   );
 }
 
-export type SupportStatus =
-  | { readonly supported: true }
-  | { readonly supported: false; readonly reason: string; readonly oldestSupported?: string };
-
-/** Whether a minor is supported as of OPENSHIFT_LIFECYCLE.asOf, on an EUS channel or not. */
-export function supportStatus(version: Minor, eus: boolean): SupportStatus {
-  const { asOf, minors } = OPENSHIFT_LIFECYCLE;
-  const endOf = (m: MinorLifecycle) => (eus && m.eusEnds ? m.eusEnds : m.maintenanceEnds);
-  const oldest = minors.find((m) => endOf(m) > asOf)?.minor;
-  const entry = minors.find((m) => m.minor === text(version));
-  if (entry) {
-    if (endOf(entry) > asOf) {
-      return { supported: true };
-    }
-    const phase = eus && entry.eusEnds ? 'Extended Update Support' : 'maintenance support';
-    return {
-      supported: false,
-      reason: `OpenShift ${entry.minor} left ${phase} on ${endOf(entry)}`,
-      ...(oldest === undefined ? {} : { oldestSupported: oldest }),
-    };
-  }
-  const first = minors[0];
-  const last = minors[minors.length - 1];
-  if (last && compareMinor(version, minorOf(last.minor) ?? version) > 0) {
-    return { supported: true };
-  }
-  return {
-    supported: false,
-    reason: `OpenShift ${text(version)} is older than ${first?.minor ?? 'every minor in the table'} and out of support`,
-    ...(oldest === undefined ? {} : { oldestSupported: oldest }),
-  };
-}
-
 function channelViolations(channel: string, running: Minor, aro: boolean): Violation[] {
-  const stable = `stable-${text(running)}`;
+  const stable = `stable-${formatMinor(running)}`;
   if (channel === '') {
     return [
       {
@@ -186,7 +110,7 @@ function channelViolations(channel: string, running: Minor, aro: boolean): Viola
     return [
       {
         path: 'spec.channel',
-        message: `spec.channel is "${channel}", older than the running ${text(running)}, so it does not contain the cluster's release and recommends no updates; set ${stable}`,
+        message: `spec.channel is "${channel}", older than the running ${formatMinor(running)}, so it does not contain the cluster's release and recommends no updates; set ${stable}`,
         actual: channel,
       },
     ];
@@ -232,7 +156,7 @@ export const clusterVersionUnsupported = defineCheck<Resource>({
   evaluate(resource, ctx): CheckOutcome {
     const object = parse(ClusterVersionSchema, resource);
     const version = object.status?.desired?.version ?? '';
-    const running = minorOf(version);
+    const running = parseMinor(version);
     if (!running) {
       return indeterminate(
         version === ''
@@ -244,12 +168,12 @@ export const clusterVersionUnsupported = defineCheck<Resource>({
     const aro = isAroCluster(ctx);
     const eus = !aro && channel.startsWith('eus-');
     const violations: Violation[] = [];
-    const status = supportStatus(running, eus);
+    const { status, basis } = decideSupport(running, OPENSHIFT_LIFECYCLE, ctx.settings.openshiftSupport, { eus });
     if (!status.supported) {
       const oldest = status.oldestSupported ? `; the oldest supported minor is ${status.oldestSupported}` : '';
       violations.push({
         path: 'status.desired.version',
-        message: `${status.reason} (Red Hat OpenShift life cycle as of ${OPENSHIFT_LIFECYCLE.asOf})${oldest}`,
+        message: `${status.reason} (${basis})${oldest}`,
         actual: version,
       });
     }

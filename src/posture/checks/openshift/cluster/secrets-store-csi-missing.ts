@@ -68,11 +68,13 @@ export const secretsStoreCsiMissing = defineCheck<Resource>({
       summary:
         'Install the Secrets Store CSI driver with the Azure Key Vault provider: on an Arc-connected cluster as the Microsoft.AzureKeyVaultSecretsProvider extension, otherwise with the provider Helm chart.',
       steps: [
-        'On a cluster connected to Azure Arc, install the extension with the command below.',
-        'Otherwise follow "Use Azure Key Vault Provider for Secrets Store CSI Driver on Azure Red Hat OpenShift": oc new-project k8s-secrets-store-csi; oc adm policy add-scc-to-user privileged system:serviceaccount:k8s-secrets-store-csi:secrets-store-csi-driver; helm install -n k8s-secrets-store-csi csi-secrets-store secrets-store-csi-driver/secrets-store-csi-driver --set "linux.providersDir=/var/run/secrets-store-csi-providers"',
-        'Then install the provider: helm install -n k8s-secrets-store-csi azure-csi-provider csi-secrets-store-provider-azure/csi-secrets-store-provider-azure --set linux.privileged=true --set secrets-store-csi-driver.install=false --set "linux.providersDir=/var/run/secrets-store-csi-providers"; oc adm policy add-scc-to-user privileged system:serviceaccount:k8s-secrets-store-csi:csi-secrets-store-provider-azure',
+        'On a cluster connected to Azure Arc, install the extension with the az command, <arc-cluster-name> and <resource-group> being the name and resource group of its Arc resource (Microsoft.Kubernetes/connectedClusters).',
+        'Otherwise, logged in with cluster-admin and with Helm 3, run the oc command (from "Use Azure Key Vault Provider for Secrets Store CSI Driver on Azure Red Hat OpenShift"): it creates the project k8s-secrets-store-csi, grants the privileged SCC to the driver and the provider service accounts, adds the two Helm repositories and installs the driver and the Azure provider charts.',
+        'Check that both DaemonSets run on every node: oc get daemonsets -n k8s-secrets-store-csi',
         'Mount secrets through a SecretProviderClass that names the Key Vault, and give the workload identity get access to its secrets.',
       ],
+      command:
+        'oc new-project k8s-secrets-store-csi && oc adm policy add-scc-to-user privileged system:serviceaccount:k8s-secrets-store-csi:secrets-store-csi-driver && oc adm policy add-scc-to-user privileged system:serviceaccount:k8s-secrets-store-csi:csi-secrets-store-provider-azure && helm repo add secrets-store-csi-driver https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts && helm repo add csi-secrets-store-provider-azure https://azure.github.io/secrets-store-csi-driver-provider-azure/charts && helm repo update && helm install -n k8s-secrets-store-csi csi-secrets-store secrets-store-csi-driver/secrets-store-csi-driver --set "linux.providersDir=/var/run/secrets-store-csi-providers" && helm install -n k8s-secrets-store-csi azure-csi-provider csi-secrets-store-provider-azure/csi-secrets-store-provider-azure --set linux.privileged=true --set secrets-store-csi-driver.install=false --set "linux.providersDir=/var/run/secrets-store-csi-providers"',
       azureCli:
         'az k8s-extension create --cluster-name <arc-cluster-name> --resource-group <resource-group> --cluster-type connectedClusters --extension-type Microsoft.AzureKeyVaultSecretsProvider --name akvsecretsprovider',
     },

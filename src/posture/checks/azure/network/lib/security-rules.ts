@@ -206,7 +206,12 @@ export function internetAllow(rule: SecurityRule, query: ExposureQuery): RuleVer
     internet.length > 0
       ? true
       : unknownSource !== undefined
-        ? { unknown: unresolvedReason('sourceAddressPrefixes', unknownSource) }
+        ? {
+            unknown: unresolvedReason(
+              fieldOf(p, 'sourceAddressPrefix') === unknownSource ? 'sourceAddressPrefix' : 'sourceAddressPrefixes',
+              unknownSource,
+            ),
+          }
         : sourceValues.length > 0 || (Array.isArray(asgs) && asgs.length > 0)
           ? false
           : { unknown: 'no source address prefix is set' };
@@ -224,7 +229,10 @@ export function internetAllow(rule: SecurityRule, query: ExposureQuery): RuleVer
         unknown:
           typeof value === 'string'
             ? `destination port "${value}" is not a port or range`
-            : unresolvedReason('destinationPortRanges', value),
+            : unresolvedReason(
+                fieldOf(p, 'destinationPortRange') === value ? 'destinationPortRange' : 'destinationPortRanges',
+                value,
+              ),
       };
       break;
     }
