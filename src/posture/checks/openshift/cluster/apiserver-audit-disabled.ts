@@ -13,8 +13,9 @@
  * Source: OpenShift "Configuring the audit log policy"; openshift/api config/v1 types_apiserver.go.
  */
 import { z } from 'zod';
-import { compileParser, InputError, type Resource, type Violation } from '#core';
+import type { Resource, Violation } from '#core';
 import { type CheckOutcome, defineCheck, notApplicable, outcome } from '../../../check.ts';
+import { parseObject } from '../../../lib/object.ts';
 
 const ApiServerSchema = z.looseObject({
   spec: z
@@ -28,15 +29,6 @@ const ApiServerSchema = z.looseObject({
     })
     .nullish(),
 });
-
-function parse<T>(schema: z.ZodType<T>, resource: Resource): T {
-  const parsed = compileParser(schema)(resource.object);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new InputError('input.invalid', `${resource.kind} "${resource.name}" is invalid: ${issues}`);
-  }
-  return parsed.data;
-}
 
 export const apiserverAuditDisabled = defineCheck<Resource>({
   meta: {
@@ -74,7 +66,7 @@ export const apiserverAuditDisabled = defineCheck<Resource>({
     if (resource.name !== 'cluster') {
       return notApplicable('only the APIServer named "cluster" configures the API servers');
     }
-    const audit = parse(ApiServerSchema, resource).spec?.audit;
+    const audit = parseObject(ApiServerSchema, resource).spec?.audit;
     const violations: Violation[] = [];
     if (audit?.profile === 'None') {
       violations.push({

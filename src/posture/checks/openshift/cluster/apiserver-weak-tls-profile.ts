@@ -18,8 +18,9 @@
  *   VersionTLS13).
  */
 import { z } from 'zod';
-import { compileParser, InputError, type Resource } from '#core';
+import type { Resource } from '#core';
 import { type CheckOutcome, defineCheck, indeterminate, notApplicable, outcome } from '../../../check.ts';
+import { parseObject } from '../../../lib/object.ts';
 
 /** TLS versions below 1.2, as TLSProtocolVersion values. */
 export const WEAK_TLS_VERSIONS: ReadonlySet<string> = new Set(['VersionTLS10', 'VersionTLS11']);
@@ -36,15 +37,6 @@ const ApiServerSchema = z.looseObject({
     })
     .nullish(),
 });
-
-function parse<T>(schema: z.ZodType<T>, resource: Resource): T {
-  const parsed = compileParser(schema)(resource.object);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new InputError('input.invalid', `${resource.kind} "${resource.name}" is invalid: ${issues}`);
-  }
-  return parsed.data;
-}
 
 export const apiserverWeakTlsProfile = defineCheck<Resource>({
   meta: {
@@ -76,7 +68,7 @@ export const apiserverWeakTlsProfile = defineCheck<Resource>({
     if (resource.name !== 'cluster') {
       return notApplicable('only the APIServer named "cluster" configures the API servers');
     }
-    const profile = parse(ApiServerSchema, resource).spec?.tlsSecurityProfile;
+    const profile = parseObject(ApiServerSchema, resource).spec?.tlsSecurityProfile;
     const type = profile?.type ?? '';
     if (type === 'Old') {
       return outcome([

@@ -24,8 +24,9 @@
  *   channels and releases"; Azure Red Hat OpenShift support lifecycle ("supports stable channels only").
  */
 import { z } from 'zod';
-import { compileParser, InputError, type Resource, type Violation } from '#core';
+import type { Resource, Violation } from '#core';
 import { type CheckContext, type CheckOutcome, defineCheck, indeterminate, outcome } from '../../../check.ts';
+import { parseObject } from '../../../lib/object.ts';
 import {
   compareMinor,
   decideSupport,
@@ -47,15 +48,6 @@ const ClusterVersionSchema = z.looseObject({
     })
     .nullish(),
 });
-
-function parse<T>(schema: z.ZodType<T>, resource: Resource): T {
-  const parsed = compileParser(schema)(resource.object);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new InputError('input.invalid', `${resource.kind} "${resource.name}" is invalid: ${issues}`);
-  }
-  return parsed.data;
-}
 
 /** Whether the scan shows an Azure Red Hat OpenShift cluster. */
 export function isAroCluster(ctx: Pick<CheckContext, 'inventory'>): boolean {
@@ -154,7 +146,7 @@ export const clusterVersionUnsupported = defineCheck<Resource>({
     ],
   },
   evaluate(resource, ctx): CheckOutcome {
-    const object = parse(ClusterVersionSchema, resource);
+    const object = parseObject(ClusterVersionSchema, resource);
     const version = object.status?.desired?.version ?? '';
     const running = parseMinor(version);
     if (!running) {

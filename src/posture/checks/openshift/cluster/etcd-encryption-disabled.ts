@@ -22,7 +22,7 @@
  *   openshift/library-go pkg/operator/encryption/controllers/condition_controller.go.
  */
 import { z } from 'zod';
-import { compileParser, InputError, type Resource, type Violation } from '#core';
+import type { Resource, Violation } from '#core';
 import {
   type CheckContext,
   type CheckOutcome,
@@ -31,6 +31,7 @@ import {
   notApplicable,
   outcome,
 } from '../../../check.ts';
+import { parseObject } from '../../../lib/object.ts';
 
 const CONFIG_GROUP = 'config.openshift.io';
 const OPERATOR_GROUP = 'operator.openshift.io';
@@ -69,15 +70,6 @@ const OperatorSchema = z.looseObject({
     })
     .nullish(),
 });
-
-function parse<T>(schema: z.ZodType<T>, resource: Resource): T {
-  const parsed = compileParser(schema)(resource.object);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new InputError('input.invalid', `${resource.kind} "${resource.name}" is invalid: ${issues}`);
-  }
-  return parsed.data;
-}
 
 function operatorObject(kind: string, ctx: CheckContext): Resource | undefined {
   return ctx.inventory.ofKind(kind, OPERATOR_GROUP).find((r) => r.name === 'cluster');
@@ -119,7 +111,7 @@ export const etcdEncryptionDisabled = defineCheck<Resource>({
     if (resource.name !== 'cluster') {
       return notApplicable('only the APIServer named "cluster" configures the API servers');
     }
-    const type = parse(ApiServerSchema, resource).spec?.encryption?.type ?? '';
+    const type = parseObject(ApiServerSchema, resource).spec?.encryption?.type ?? '';
     if (!ENCRYPTING_TYPES.has(type)) {
       const message =
         type === ''
@@ -140,7 +132,7 @@ export const etcdEncryptionDisabled = defineCheck<Resource>({
       if (!operator) {
         continue;
       }
-      const condition = parse(OperatorSchema, operator).status?.conditions?.find((c) => c.type === 'Encrypted');
+      const condition = parseObject(OperatorSchema, operator).status?.conditions?.find((c) => c.type === 'Encrypted');
       if (!condition) {
         pending.push(
           `${kind} "cluster" has no Encrypted condition in status (export it with oc get ${kind.toLowerCase()}.operator.openshift.io cluster -o yaml)`,

@@ -17,8 +17,9 @@
  *   config/v1 types_image.go; Azure Red Hat OpenShift landing zone (approved registries only).
  */
 import { z } from 'zod';
-import { compileParser, InputError, type Resource, type Violation } from '#core';
+import type { Resource, Violation } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
+import { parseObject } from '../../../lib/object.ts';
 
 const StrList = z.array(z.string()).nullish();
 
@@ -34,15 +35,6 @@ const ImageSchema = z.looseObject({
     })
     .nullish(),
 });
-
-function parse<T>(schema: z.ZodType<T>, resource: Resource): T {
-  const parsed = compileParser(schema)(resource.object);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new InputError('input.invalid', `${resource.kind} "${resource.name}" is invalid: ${issues}`);
-  }
-  return parsed.data;
-}
 
 export const imageRegistriesUnrestricted = defineCheck<Resource>({
   meta: {
@@ -84,7 +76,7 @@ export const imageRegistriesUnrestricted = defineCheck<Resource>({
     if (resource.name !== 'cluster') {
       return notApplicable('only the Image named "cluster" configures the container runtime of the nodes');
     }
-    const spec = parse(ImageSchema, resource).spec;
+    const spec = parseObject(ImageSchema, resource).spec;
     const sources = spec?.registrySources;
     const violations: Violation[] = [];
     if ((sources?.allowedRegistries?.length ?? 0) === 0 && (sources?.blockedRegistries?.length ?? 0) === 0) {

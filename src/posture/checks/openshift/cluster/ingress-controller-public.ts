@@ -23,7 +23,7 @@
  *   openshift/api operator/v1 types_ingress.go (EndpointPublishingStrategy, LoadBalancerStrategy).
  */
 import { z } from 'zod';
-import { compileParser, InputError, type Resource } from '#core';
+import type { Resource } from '#core';
 import {
   type CheckContext,
   type CheckOutcome,
@@ -32,6 +32,7 @@ import {
   notApplicable,
   outcome,
 } from '../../../check.ts';
+import { parseObject } from '../../../lib/object.ts';
 
 const INGRESS_OPERATOR_NAMESPACE = 'openshift-ingress-operator';
 
@@ -56,15 +57,6 @@ const InfrastructureSchema = z.looseObject({
     .nullish(),
 });
 
-function parse<T>(schema: z.ZodType<T>, resource: Resource): T {
-  const parsed = compileParser(schema)(resource.object);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new InputError('input.invalid', `${resource.kind} "${resource.name}" is invalid: ${issues}`);
-  }
-  return parsed.data;
-}
-
 function platformOf(ctx: CheckContext): string | undefined {
   const infrastructure = ctx.inventory
     .ofKind('Infrastructure', 'config.openshift.io')
@@ -72,7 +64,7 @@ function platformOf(ctx: CheckContext): string | undefined {
   if (!infrastructure) {
     return undefined;
   }
-  const status = parse(InfrastructureSchema, infrastructure).status;
+  const status = parseObject(InfrastructureSchema, infrastructure).status;
   return status?.platformStatus?.type || status?.platform || undefined;
 }
 
@@ -124,7 +116,7 @@ export const ingressControllerPublic = defineCheck<Resource>({
         'only the default IngressController (openshift-ingress-operator/default) is judged; sharded controllers may be public on purpose',
       );
     }
-    const { spec, status } = parse(IngressControllerSchema, resource);
+    const { spec, status } = parseObject(IngressControllerSchema, resource);
     const desired = spec?.endpointPublishingStrategy;
     const applied = status?.endpointPublishingStrategy;
     const [strategy, base] = desired

@@ -28,7 +28,7 @@
  *   security guidance (restrict pod egress with egress firewall rules).
  */
 import { z } from 'zod';
-import { compileParser, InputError, matchesAnyGlob, type Resource } from '#core';
+import { matchesAnyGlob, type Resource } from '#core';
 import {
   type CheckContext,
   type CheckOutcome,
@@ -38,6 +38,7 @@ import {
   outcome,
 } from '../../../check.ts';
 import { policyIndex } from '../../../lib/network.ts';
+import { parseObject } from '../../../lib/object.ts';
 
 const CONFIG_GROUP = 'config.openshift.io';
 const OVN_GROUP = 'k8s.ovn.org';
@@ -61,15 +62,6 @@ const NetworkSchema = z.looseObject({
   status: z.looseObject({ networkType: z.string().nullish() }).nullish(),
 });
 
-function parse<T>(schema: z.ZodType<T>, resource: Resource): T {
-  const parsed = compileParser(schema)(resource.object);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new InputError('input.invalid', `${resource.kind} "${resource.name}" is invalid: ${issues}`);
-  }
-  return parsed.data;
-}
-
 function clusterObject(ctx: CheckContext, kind: string): Resource | undefined {
   return ctx.inventory.ofKind(kind, CONFIG_GROUP).find((r) => r.name === 'cluster');
 }
@@ -80,14 +72,14 @@ function clusterProxy(ctx: CheckContext): string | undefined {
   if (!proxy) {
     return undefined;
   }
-  const { spec, status } = parse(ProxySchema, proxy);
+  const { spec, status } = parseObject(ProxySchema, proxy);
   return spec?.httpsProxy || spec?.httpProxy || status?.httpsProxy || status?.httpProxy || undefined;
 }
 
 /** The kind the cluster's network plugin reads: EgressNetworkPolicy on OpenShiftSDN, EgressFirewall otherwise. */
 function firewallKind(ctx: CheckContext): 'EgressFirewall' | 'EgressNetworkPolicy' {
   const network = clusterObject(ctx, 'Network');
-  const parsed = network ? parse(NetworkSchema, network) : undefined;
+  const parsed = network ? parseObject(NetworkSchema, network) : undefined;
   const type = parsed?.status?.networkType || parsed?.spec?.networkType;
   return type === 'OpenShiftSDN' ? 'EgressNetworkPolicy' : 'EgressFirewall';
 }
@@ -147,7 +139,7 @@ export const namespaceEgressUncontrolled = defineCheck<Resource>({
       ...ctx.inventory.ofKind('EgressNetworkPolicy', SDN_GROUP),
     ];
     const own = firewalls.filter((r) => r.namespace === namespace);
-    if (own.some((r) => (parse(EgressSchema, r).spec?.egress ?? []).some((rule) => rule.type === 'Deny'))) {
+    if (own.some((r) => (parseObject(EgressSchema, r).spec?.egress ?? []).some((rule) => rule.type === 'Deny'))) {
       return outcome([]);
     }
     if (own.length > 0) {

@@ -14,8 +14,9 @@
  *   openshift/api config/v1 types_oauth.go.
  */
 import { z } from 'zod';
-import { compileParser, InputError, type Resource } from '#core';
+import type { Resource } from '#core';
 import { defineCheck, notApplicable, outcome } from '../../../check.ts';
+import { parseObject } from '../../../lib/object.ts';
 
 /** Identity provider types that keep users in a file on the cluster rather than in a directory. */
 export const LOCAL_IDENTITY_PROVIDER_TYPES: ReadonlySet<string> = new Set(['HTPasswd']);
@@ -27,15 +28,6 @@ const OAuthSchema = z.looseObject({
     })
     .nullish(),
 });
-
-function parse<T>(schema: z.ZodType<T>, resource: Resource): T {
-  const parsed = compileParser(schema)(resource.object);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new InputError('input.invalid', `${resource.kind} "${resource.name}" is invalid: ${issues}`);
-  }
-  return parsed.data;
-}
 
 export const oauthNoIdentityProvider = defineCheck<Resource>({
   meta: {
@@ -77,7 +69,7 @@ export const oauthNoIdentityProvider = defineCheck<Resource>({
     if (resource.name !== 'cluster') {
       return notApplicable('only the OAuth named "cluster" configures the OAuth server');
     }
-    const providers = parse(OAuthSchema, resource).spec?.identityProviders ?? [];
+    const providers = parseObject(OAuthSchema, resource).spec?.identityProviders ?? [];
     if (providers.length === 0) {
       return outcome([
         {
