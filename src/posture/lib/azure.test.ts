@@ -7,6 +7,7 @@ import { createContext } from '../evaluate.ts';
 import { DEFAULT_SETTINGS } from '../settings.ts';
 import {
   type AzureResource,
+  boolRule,
   checkAnyOf,
   checkProperties,
   checkProperty,
@@ -16,6 +17,7 @@ import {
   type PropertyRule,
   read,
   readArray,
+  textRule,
 } from './azure.ts';
 
 const STORAGE = 'Microsoft.Storage/storageAccounts';
@@ -604,5 +606,124 @@ describe('extensionsOf', () => {
     const tVault = templated({ type: 'Microsoft.KeyVault/vaults', name: 'kv-pay-prod' });
     const ctx = contextOf([tVault, diag(vaultId, 'send-to-law')]);
     assert.deepEqual(extensionsOf(ctx, tVault, 'Microsoft.Insights/diagnosticSettings'), []);
+  });
+});
+
+describe('textRule and boolRule', () => {
+  const absentEnabled = { compliant: false, meaning: 'the API default is "Enabled"' };
+
+  it('textRule builds the rule a check would write by hand, expected value quoted', () => {
+    const rule = textRule('properties.publicNetworkAccess', 'Disabled', absentEnabled);
+    assert.equal(rule.path, 'properties.publicNetworkAccess');
+    assert.equal(rule.expected, '"Disabled"');
+    assert.equal(rule.absent, absentEnabled);
+  });
+
+  it('textRule compares case-insensitively and only strings', () => {
+    const rule = textRule('properties.publicNetworkAccess', 'Disabled', absentEnabled);
+    assert.equal(rule.compliant('Disabled'), true);
+    assert.equal(rule.compliant('disabled'), true);
+    assert.equal(rule.compliant('DISABLED'), true);
+    assert.equal(rule.compliant('Enabled'), false);
+    assert.equal(rule.compliant('Disabled '), false);
+    assert.equal(rule.compliant(false), false);
+    assert.equal(rule.compliant(undefined), false);
+    assert.equal(rule.compliant(['Disabled']), false);
+  });
+
+  it('textRule accepts any of a list of values, rendered "A" or "B"', () => {
+    const rule = textRule('properties.siteConfig.ftpsState', ['Disabled', 'FtpsOnly'], {
+      compliant: false,
+      meaning: 'the API default is "AllAllowed"',
+    });
+    assert.equal(rule.expected, '"Disabled" or "FtpsOnly"');
+    assert.equal(rule.compliant('ftpsonly'), true);
+    assert.equal(rule.compliant('DISABLED'), true);
+    assert.equal(rule.compliant('AllAllowed'), false);
+    assert.equal(textRule('properties.x', ['Only'], absentEnabled).expected, '"Only"');
+  });
+
+  it('textRule gives the same messages and statuses as checkProperty with a hand-written rule', () => {
+    const rule = textRule('properties.publicNetworkAccess', 'Disabled', {
+      compliant: false,
+      meaning: 'public network access is enabled',
+    });
+    assert.deepEqual(checkProperty(view({ publicNetworkAccess: 'disabled' }), rule), { status: 'pass' });
+    for (const properties of [{ publicNetworkAccess: 'Enabled' }, {}, { publicNetworkAccess: unresolvedTls }]) {
+      assert.deepEqual(checkProperty(view(properties), rule), checkProperty(view(properties), publicAccessDisabled));
+    }
+    assert.deepEqual(checkProperty(view({ publicNetworkAccess: 'Enabled' }), rule), {
+      status: 'fail',
+      violations: [
+        {
+          path: 'properties.publicNetworkAccess',
+          message: 'publicNetworkAccess is "Enabled"; it must be "Disabled"',
+          actual: 'Enabled',
+        },
+      ],
+    });
+  });
+
+  it('boolRule demands exactly the boolean, rendered true or false', () => {
+    const on = boolRule('properties.supportsHttpsTrafficOnly', true, httpsOnly.absent);
+    assert.equal(on.path, 'properties.supportsHttpsTrafficOnly');
+    assert.equal(on.expected, 'true');
+    assert.equal(on.absent, httpsOnly.absent);
+    assert.equal(on.compliant(true), true);
+    assert.equal(on.compliant(false), false);
+    assert.equal(on.compliant('true'), false);
+    assert.equal(on.compliant(1), false);
+
+    const off = boolRule('properties.allowSharedKeyAccess', false, {
+      compliant: false,
+      meaning: 'the API default null is equivalent to true',
+    });
+    assert.equal(off.expected, 'false');
+    assert.equal(off.compliant(false), true);
+    assert.equal(off.compliant(true), false);
+    assert.equal(off.compliant('false'), false);
+    assert.equal(off.compliant(0), false);
+  });
+
+  it('boolRule gives the same messages and statuses as checkProperty with a hand-written rule', () => {
+    const rule = boolRule('properties.supportsHttpsTrafficOnly', true, {
+      compliant: true,
+      meaning: 'the API default since 2019-04-01 is true',
+    });
+    for (const value of [true, false, 'true', null, undefined]) {
+      const v = view(value === undefined ? {} : { supportsHttpsTrafficOnly: value });
+      assert.deepEqual(checkProperty(v, rule), checkProperty(v, httpsOnly));
+    }
+    assert.deepEqual(
+      checkProperty(
+        view({ allowSharedKeyAccess: true }),
+        boolRule('properties.allowSharedKeyAccess', false, { compliant: true, meaning: 'x' }),
+      ),
+      {
+        status: 'fail',
+        violations: [
+          {
+            path: 'properties.allowSharedKeyAccess',
+            message: 'allowSharedKeyAccess is true; it must be false',
+            actual: true,
+          },
+        ],
+      },
+    );
+    assert.deepEqual(
+      checkProperty(
+        view({}),
+        boolRule('properties.allowSharedKeyAccess', false, { compliant: false, meaning: 'null means true' }),
+      ),
+      {
+        status: 'fail',
+        violations: [
+          {
+            path: 'properties.allowSharedKeyAccess',
+            message: 'allowSharedKeyAccess is not set (null means true); set it to false',
+          },
+        ],
+      },
+    );
   });
 });

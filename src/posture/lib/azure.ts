@@ -144,6 +144,36 @@ export interface PropertyRule {
   readonly absent: { readonly compliant: boolean; readonly meaning: string };
 }
 
+/** What ARM does when a rule's property is absent: whether that complies and what it means. */
+export type AbsentDefault = PropertyRule['absent'];
+
+/**
+ * A rule that the property is one of the given texts, compared case-insensitively (ARM enum values
+ * are case-insensitive). Messages quote the accepted values: `"Disabled"`, or for a list
+ * `"Disabled" or "FtpsOnly"`.
+ *
+ * @example textRule('properties.publicNetworkAccess', 'Disabled', { compliant: false, meaning: 'the API default is "Enabled"' })
+ */
+export function textRule(path: string, expected: string | readonly string[], absent: AbsentDefault): PropertyRule {
+  const accepted: readonly string[] = typeof expected === 'string' ? [expected] : expected;
+  return {
+    path,
+    compliant: (value) => accepted.some((text) => sameText(value, text)),
+    expected: accepted.map((text) => `"${text}"`).join(' or '),
+    absent,
+  };
+}
+
+/**
+ * A rule that the property is the given boolean (strictly: the string "true" does not comply).
+ * Messages show the expected value as `true` or `false`.
+ *
+ * @example boolRule('properties.enablePurgeProtection', true, { compliant: false, meaning: 'purge protection is off unless enabled' })
+ */
+export function boolRule(path: string, expected: boolean, absent: AbsentDefault): PropertyRule {
+  return { path, compliant: (value) => value === expected, expected: String(expected), absent };
+}
+
 /** The outcome of one property rule: pass, fail with one violation, or indeterminate. */
 export function checkProperty(azure: AzureView, rule: PropertyRule): CheckOutcome {
   return combine([propertyResult(azure, rule)]);

@@ -6,7 +6,7 @@
  * account disabled".
  * Source: https://learn.microsoft.com/rest/api/containerregistry/registries/create (RegistryProperties.adminUserEnabled)
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 import { REGISTRY_TYPE } from './lib/registry.ts';
 
 export const acrAdminUser = defineAzureCheck({
@@ -36,10 +36,8 @@ export const acrAdminUser = defineAzureCheck({
     ],
   },
   evaluate: (registry) =>
-    checkProperty(registry.azure, {
-      path: 'properties.adminUserEnabled',
-      compliant: (value) => value === false,
-      expected: 'false',
-      absent: { compliant: true, meaning: 'the API default is false' },
-    }),
+    checkProperty(
+      registry.azure,
+      boolRule('properties.adminUserEnabled', false, { compliant: true, meaning: 'the API default is false' }),
+    ),
 });

@@ -7,7 +7,7 @@
  * Source: https://learn.microsoft.com/rest/api/containerregistry/registries/create (RegistryProperties.anonymousPullEnabled),
  * https://learn.microsoft.com/azure/container-registry/anonymous-pull-access
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 import { REGISTRY_TYPE } from './lib/registry.ts';
 
 export const acrAnonymousPull = defineAzureCheck({
@@ -37,10 +37,8 @@ export const acrAnonymousPull = defineAzureCheck({
     ],
   },
   evaluate: (registry) =>
-    checkProperty(registry.azure, {
-      path: 'properties.anonymousPullEnabled',
-      compliant: (value) => value === false,
-      expected: 'false',
-      absent: { compliant: true, meaning: 'the API default is false' },
-    }),
+    checkProperty(
+      registry.azure,
+      boolRule('properties.anonymousPullEnabled', false, { compliant: true, meaning: 'the API default is false' }),
+    ),
 });

@@ -11,7 +11,7 @@
  * Source: https://learn.microsoft.com/rest/api/containerregistry/registries/create (Policies),
  * https://learn.microsoft.com/azure/container-registry/container-registry-content-trust
  */
-import { checkAnyOf, defineAzureCheck, sameText } from '../../../lib/azure.ts';
+import { checkAnyOf, defineAzureCheck, textRule } from '../../../lib/azure.ts';
 import { REGISTRY_TYPE, withPremiumNote } from './lib/registry.ts';
 
 export const acrContentTrust = defineAzureCheck({
@@ -44,18 +44,14 @@ export const acrContentTrust = defineAzureCheck({
       checkAnyOf(
         registry.azure,
         [
-          {
-            path: 'properties.policies.trustPolicy.status',
-            compliant: (value) => sameText(value, 'enabled'),
-            expected: '"enabled"',
-            absent: { compliant: false, meaning: 'the API default is "disabled"' },
-          },
-          {
-            path: 'properties.policies.quarantinePolicy.status',
-            compliant: (value) => sameText(value, 'enabled'),
-            expected: '"enabled"',
-            absent: { compliant: false, meaning: 'the API default is "disabled"' },
-          },
+          textRule('properties.policies.trustPolicy.status', 'enabled', {
+            compliant: false,
+            meaning: 'the API default is "disabled"',
+          }),
+          textRule('properties.policies.quarantinePolicy.status', 'enabled', {
+            compliant: false,
+            meaning: 'the API default is "disabled"',
+          }),
         ],
         'pushed images are served unsigned and unscanned',
       ),

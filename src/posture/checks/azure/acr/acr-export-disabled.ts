@@ -9,7 +9,7 @@
  * Source: https://learn.microsoft.com/rest/api/containerregistry/registries/create (ExportPolicy),
  * https://learn.microsoft.com/azure/container-registry/data-loss-prevention
  */
-import { checkProperties, defineAzureCheck, sameText } from '../../../lib/azure.ts';
+import { checkProperties, defineAzureCheck, sameText, textRule } from '../../../lib/azure.ts';
 import { REGISTRY_TYPE, withPremiumNote } from './lib/registry.ts';
 
 export const acrExportDisabled = defineAzureCheck({
@@ -43,12 +43,10 @@ export const acrExportDisabled = defineAzureCheck({
     withPremiumNote(
       registry,
       checkProperties(registry.azure, [
-        {
-          path: 'properties.policies.exportPolicy.status',
-          compliant: (value) => sameText(value, 'disabled'),
-          expected: '"disabled"',
-          absent: { compliant: false, meaning: 'the API default is "enabled"' },
-        },
+        textRule('properties.policies.exportPolicy.status', 'disabled', {
+          compliant: false,
+          meaning: 'the API default is "enabled"',
+        }),
         {
           path: 'properties.publicNetworkAccess',
           compliant: (value) => sameText(value, 'Disabled'),

@@ -10,7 +10,7 @@
  * unrestricted network access" (the same logic).
  * Source: https://learn.microsoft.com/rest/api/containerregistry/registries/create (publicNetworkAccess, NetworkRuleSet)
  */
-import { checkAnyOf, defineAzureCheck, sameText } from '../../../lib/azure.ts';
+import { checkAnyOf, defineAzureCheck, textRule } from '../../../lib/azure.ts';
 import { REGISTRY_TYPE, withPremiumNote } from './lib/registry.ts';
 
 export const acrPublicNetwork = defineAzureCheck({
@@ -47,18 +47,14 @@ export const acrPublicNetwork = defineAzureCheck({
       checkAnyOf(
         registry.azure,
         [
-          {
-            path: 'properties.publicNetworkAccess',
-            compliant: (value) => sameText(value, 'Disabled'),
-            expected: '"Disabled"',
-            absent: { compliant: false, meaning: 'the API default is "Enabled"' },
-          },
-          {
-            path: 'properties.networkRuleSet.defaultAction',
-            compliant: (value) => sameText(value, 'Deny'),
-            expected: '"Deny"',
-            absent: { compliant: false, meaning: 'without network rules every network is allowed' },
-          },
+          textRule('properties.publicNetworkAccess', 'Disabled', {
+            compliant: false,
+            meaning: 'the API default is "Enabled"',
+          }),
+          textRule('properties.networkRuleSet.defaultAction', 'Deny', {
+            compliant: false,
+            meaning: 'without network rules every network is allowed',
+          }),
         ],
         'the registry is reachable from any network',
       ),

@@ -10,7 +10,7 @@
  * Source: https://learn.microsoft.com/rest/api/appservice/web-apps/get (Site.clientCertEnabled, Site.clientCertMode),
  * https://learn.microsoft.com/azure/app-service/app-service-web-configure-tls-mutual-auth
  */
-import { checkProperties, defineAzureCheck, sameText } from '../../../lib/azure.ts';
+import { boolRule, checkProperties, defineAzureCheck, textRule } from '../../../lib/azure.ts';
 import { labelled, SITE_TYPE } from './lib/site.ts';
 
 export const appserviceClientCertificates = defineAzureCheck({
@@ -44,18 +44,14 @@ export const appserviceClientCertificates = defineAzureCheck({
     labelled(
       site,
       checkProperties(site.azure, [
-        {
-          path: 'properties.clientCertEnabled',
-          compliant: (value) => value === true,
-          expected: 'true',
-          absent: { compliant: false, meaning: 'the API default is false: no client certificate is asked for' },
-        },
-        {
-          path: 'properties.clientCertMode',
-          compliant: (value) => sameText(value, 'Required'),
-          expected: '"Required"',
-          absent: { compliant: true, meaning: 'the API default is "Required"' },
-        },
+        boolRule('properties.clientCertEnabled', true, {
+          compliant: false,
+          meaning: 'the API default is false: no client certificate is asked for',
+        }),
+        textRule('properties.clientCertMode', 'Required', {
+          compliant: true,
+          meaning: 'the API default is "Required"',
+        }),
       ]),
     ),
 });

@@ -7,7 +7,7 @@
  * HTTPS" and 6d555dd1-86f2-4f1c-8ed7-5abae7c6cbab "Function apps should only be accessible over HTTPS".
  * Source: https://learn.microsoft.com/rest/api/appservice/web-apps/create-or-update (Site.httpsOnly)
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 import { labelled, SITE_TYPE } from './lib/site.ts';
 
 export const appserviceHttpsOnly = defineAzureCheck({
@@ -39,11 +39,12 @@ export const appserviceHttpsOnly = defineAzureCheck({
   evaluate: (site) =>
     labelled(
       site,
-      checkProperty(site.azure, {
-        path: 'properties.httpsOnly',
-        compliant: (value) => value === true,
-        expected: 'true',
-        absent: { compliant: false, meaning: 'the API default is false: plain HTTP is served' },
-      }),
+      checkProperty(
+        site.azure,
+        boolRule('properties.httpsOnly', true, {
+          compliant: false,
+          meaning: 'the API default is false: plain HTTP is served',
+        }),
+      ),
     ),
 });

@@ -12,7 +12,7 @@
  *   https://learn.microsoft.com/azure/openshift/howto-create-private-cluster-4x;
  *   https://learn.microsoft.com/azure/cloud-adoption-framework/scenarios/app-platform/azure-red-hat-openshift/security
  */
-import { checkProperty, defineAzureCheck, sameText } from '../../../lib/azure.ts';
+import { checkProperty, defineAzureCheck, textRule } from '../../../lib/azure.ts';
 import { ARO_CLUSTER } from './lib/aro.ts';
 
 export const aroApiServerPublic = defineAzureCheck({
@@ -49,10 +49,11 @@ export const aroApiServerPublic = defineAzureCheck({
     ],
   },
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.apiserverProfile.visibility',
-      compliant: (value) => sameText(value, 'Private'),
-      expected: '"Private"',
-      absent: { compliant: false, meaning: 'the API default is Public' },
-    }),
+    checkProperty(
+      resource.azure,
+      textRule('properties.apiserverProfile.visibility', 'Private', {
+        compliant: false,
+        meaning: 'the API default is Public',
+      }),
+    ),
 });

@@ -13,7 +13,7 @@
  *   (API 2025-07-25: ClusterProfile.fipsValidatedModules, enum Enabled | Disabled);
  *   https://learn.microsoft.com/azure/openshift/howto-enable-fips-openshift
  */
-import { checkProperty, defineAzureCheck, sameText } from '../../../lib/azure.ts';
+import { checkProperty, defineAzureCheck, textRule } from '../../../lib/azure.ts';
 import { ARO_CLUSTER } from './lib/aro.ts';
 
 export const aroFipsDisabled = defineAzureCheck({
@@ -45,10 +45,11 @@ export const aroFipsDisabled = defineAzureCheck({
     ],
   },
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.clusterProfile.fipsValidatedModules',
-      compliant: (value) => sameText(value, 'Enabled'),
-      expected: '"Enabled"',
-      absent: { compliant: false, meaning: 'the API default is Disabled' },
-    }),
+    checkProperty(
+      resource.azure,
+      textRule('properties.clusterProfile.fipsValidatedModules', 'Enabled', {
+        compliant: false,
+        meaning: 'the API default is Disabled',
+      }),
+    ),
 });

@@ -16,7 +16,7 @@
  *   https://learn.microsoft.com/azure/openshift/howto-create-private-cluster-4x;
  *   https://learn.microsoft.com/azure/openshift/howto-restrict-egress
  */
-import { checkProperty, defineAzureCheck, sameText } from '../../../lib/azure.ts';
+import { checkProperty, defineAzureCheck, textRule } from '../../../lib/azure.ts';
 import { ARO_CLUSTER } from './lib/aro.ts';
 
 export const aroOutboundNotUdr = defineAzureCheck({
@@ -53,10 +53,11 @@ export const aroOutboundNotUdr = defineAzureCheck({
     ],
   },
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.networkProfile.outboundType',
-      compliant: (value) => sameText(value, 'UserDefinedRouting'),
-      expected: '"UserDefinedRouting"',
-      absent: { compliant: false, meaning: 'the API default is Loadbalancer' },
-    }),
+    checkProperty(
+      resource.azure,
+      textRule('properties.networkProfile.outboundType', 'UserDefinedRouting', {
+        compliant: false,
+        meaning: 'the API default is Loadbalancer',
+      }),
+    ),
 });

@@ -8,7 +8,7 @@
  * Source: https://learn.microsoft.com/rest/api/compute/virtual-machines/get#bootdiagnostics,
  * https://learn.microsoft.com/azure/virtual-machines/boot-diagnostics
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 
 export const vmBootDiagnostics = defineAzureCheck({
   meta: {
@@ -34,10 +34,11 @@ export const vmBootDiagnostics = defineAzureCheck({
     ],
   },
   evaluate: (vm) =>
-    checkProperty(vm.azure, {
-      path: 'properties.diagnosticsProfile.bootDiagnostics.enabled',
-      compliant: (value) => value === true,
-      expected: 'true',
-      absent: { compliant: false, meaning: 'boot diagnostics are off unless enabled' },
-    }),
+    checkProperty(
+      vm.azure,
+      boolRule('properties.diagnosticsProfile.bootDiagnostics.enabled', true, {
+        compliant: false,
+        meaning: 'boot diagnostics are off unless enabled',
+      }),
+    ),
 });

@@ -15,7 +15,7 @@
  */
 import type { CheckOutcome } from '../../../check.ts';
 import { indeterminate, notApplicable } from '../../../check.ts';
-import { type AzureResource, checkProperty, defineAzureCheck, read } from '../../../lib/azure.ts';
+import { type AzureResource, boolRule, checkProperty, defineAzureCheck, read } from '../../../lib/azure.ts';
 import { osTypeOf } from './lib/vm.ts';
 
 function evaluate(vm: AzureResource): CheckOutcome {
@@ -35,12 +35,13 @@ function evaluate(vm: AzureResource): CheckOutcome {
       'the VM has no osProfile (it boots from a specialized disk), so ARM does not know its SSH settings; check PasswordAuthentication in the guest sshd configuration',
     );
   }
-  return checkProperty(vm.azure, {
-    path: 'properties.osProfile.linuxConfiguration.disablePasswordAuthentication',
-    compliant: (value) => value === true,
-    expected: 'true',
-    absent: { compliant: false, meaning: 'the platform then leaves password authentication on' },
-  });
+  return checkProperty(
+    vm.azure,
+    boolRule('properties.osProfile.linuxConfiguration.disablePasswordAuthentication', true, {
+      compliant: false,
+      meaning: 'the platform then leaves password authentication on',
+    }),
+  );
 }
 
 export const vmLinuxSshKeysOnly = defineAzureCheck({

@@ -12,7 +12,14 @@
  * Source: https://learn.microsoft.com/azure/virtual-machines/trusted-launch,
  * https://learn.microsoft.com/azure/virtual-machines/trusted-launch-existing-vm
  */
-import { checkProperties, checkProperty, defineAzureCheck, type PropertyRule, sameText } from '../../../lib/azure.ts';
+import {
+  boolRule,
+  checkProperties,
+  checkProperty,
+  defineAzureCheck,
+  type PropertyRule,
+  sameText,
+} from '../../../lib/azure.ts';
 
 const SECURITY_TYPE: PropertyRule = {
   path: 'properties.securityProfile.securityType',
@@ -22,18 +29,14 @@ const SECURITY_TYPE: PropertyRule = {
 };
 
 const UEFI: readonly PropertyRule[] = [
-  {
-    path: 'properties.securityProfile.uefiSettings.secureBootEnabled',
-    compliant: (value) => value === true,
-    expected: 'true',
-    absent: { compliant: false, meaning: 'no default is documented, so Secure Boot is not known to be on' },
-  },
-  {
-    path: 'properties.securityProfile.uefiSettings.vTpmEnabled',
-    compliant: (value) => value === true,
-    expected: 'true',
-    absent: { compliant: false, meaning: 'no default is documented, so vTPM is not known to be on' },
-  },
+  boolRule('properties.securityProfile.uefiSettings.secureBootEnabled', true, {
+    compliant: false,
+    meaning: 'no default is documented, so Secure Boot is not known to be on',
+  }),
+  boolRule('properties.securityProfile.uefiSettings.vTpmEnabled', true, {
+    compliant: false,
+    meaning: 'no default is documented, so vTPM is not known to be on',
+  }),
 ];
 
 export const vmTrustedLaunch = defineAzureCheck({

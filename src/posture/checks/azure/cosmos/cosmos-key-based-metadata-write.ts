@@ -9,7 +9,7 @@
  * Source: https://learn.microsoft.com/rest/api/cosmos-db-resource-provider/database-accounts/get,
  * https://learn.microsoft.com/azure/cosmos-db/role-based-access-control
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 
 export const cosmosKeyBasedMetadataWrite = defineAzureCheck({
   meta: {
@@ -37,10 +37,11 @@ export const cosmosKeyBasedMetadataWrite = defineAzureCheck({
     ],
   },
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.disableKeyBasedMetadataWriteAccess',
-      compliant: (value) => value === true,
-      expected: 'true',
-      absent: { compliant: false, meaning: 'the API default is false' },
-    }),
+    checkProperty(
+      resource.azure,
+      boolRule('properties.disableKeyBasedMetadataWriteAccess', true, {
+        compliant: false,
+        meaning: 'the API default is false',
+      }),
+    ),
 });

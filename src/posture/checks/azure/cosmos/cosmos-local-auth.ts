@@ -14,7 +14,7 @@
  * https://learn.microsoft.com/rest/api/cosmos-db-resource-provider/database-accounts/get
  */
 import { type CheckOutcome, indeterminate, notApplicable } from '../../../check.ts';
-import { checkProperty, defineAzureCheck, read, readArray, sameText } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck, read, readArray, sameText } from '../../../lib/azure.ts';
 
 /** Capabilities that select an API other than NoSQL, with the API's name. */
 const OTHER_APIS: ReadonlyMap<string, string> = new Map([
@@ -72,11 +72,12 @@ export const cosmosLocalAuth = defineAzureCheck({
         return notApplicable(`the account uses the ${api} API (capability "${value}"), which Azure Policy exempts`);
       }
     }
-    return checkProperty(azure, {
-      path: 'properties.disableLocalAuth',
-      compliant: (value) => value === true,
-      expected: 'true',
-      absent: { compliant: false, meaning: 'the API default is false, so the account keys work' },
-    });
+    return checkProperty(
+      azure,
+      boolRule('properties.disableLocalAuth', true, {
+        compliant: false,
+        meaning: 'the API default is false, so the account keys work',
+      }),
+    );
   },
 });

@@ -8,7 +8,7 @@
  * Source: https://learn.microsoft.com/rest/api/cosmos-db-resource-provider/database-accounts/get,
  * https://learn.microsoft.com/azure/cosmos-db/how-to-configure-private-endpoints
  */
-import { checkProperty, defineAzureCheck, sameText } from '../../../lib/azure.ts';
+import { checkProperty, defineAzureCheck, textRule } from '../../../lib/azure.ts';
 
 export const cosmosPublicNetworkAccess = defineAzureCheck({
   meta: {
@@ -38,10 +38,11 @@ export const cosmosPublicNetworkAccess = defineAzureCheck({
     ],
   },
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.publicNetworkAccess',
-      compliant: (value) => sameText(value, 'Disabled'),
-      expected: '"Disabled"',
-      absent: { compliant: false, meaning: 'the API default is "Enabled"' },
-    }),
+    checkProperty(
+      resource.azure,
+      textRule('properties.publicNetworkAccess', 'Disabled', {
+        compliant: false,
+        meaning: 'the API default is "Enabled"',
+      }),
+    ),
 });

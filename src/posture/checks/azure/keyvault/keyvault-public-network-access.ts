@@ -10,7 +10,7 @@
  * 55615ac9-af46-4a59-874e-391cc3dfb490 "Azure Key Vault should have firewall enabled".
  * Source: https://learn.microsoft.com/rest/api/keyvault/keyvault/vaults/create-or-update
  */
-import { checkAnyOf, defineAzureCheck, sameText } from '../../../lib/azure.ts';
+import { checkAnyOf, defineAzureCheck, textRule } from '../../../lib/azure.ts';
 import { recoverModeReason } from './lib/vault.ts';
 
 export const keyvaultPublicNetworkAccess = defineAzureCheck({
@@ -43,18 +43,14 @@ export const keyvaultPublicNetworkAccess = defineAzureCheck({
     checkAnyOf(
       resource.azure,
       [
-        {
-          path: 'properties.publicNetworkAccess',
-          compliant: (value) => sameText(value, 'Disabled'),
-          expected: '"Disabled"',
-          absent: { compliant: false, meaning: 'public network access is enabled' },
-        },
-        {
-          path: 'properties.networkAcls.defaultAction',
-          compliant: (value) => sameText(value, 'Deny'),
-          expected: '"Deny"',
-          absent: { compliant: false, meaning: 'the vault has no firewall' },
-        },
+        textRule('properties.publicNetworkAccess', 'Disabled', {
+          compliant: false,
+          meaning: 'public network access is enabled',
+        }),
+        textRule('properties.networkAcls.defaultAction', 'Deny', {
+          compliant: false,
+          meaning: 'the vault has no firewall',
+        }),
       ],
       'no network restriction is set',
     ),

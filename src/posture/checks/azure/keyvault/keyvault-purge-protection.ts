@@ -7,7 +7,7 @@
  * Azure Policy 0b60c0b2-2dc2-4e1c-b5c9-abbed971de53 "Key vaults should have deletion protection enabled".
  * Source: https://learn.microsoft.com/rest/api/keyvault/keyvault/vaults/create-or-update
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 import { recoverModeReason } from './lib/vault.ts';
 
 export const keyvaultPurgeProtection = defineAzureCheck({
@@ -39,10 +39,11 @@ export const keyvaultPurgeProtection = defineAzureCheck({
   },
   appliesTo: recoverModeReason,
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.enablePurgeProtection',
-      compliant: (value) => value === true,
-      expected: 'true',
-      absent: { compliant: false, meaning: 'purge protection is off unless enabled' },
-    }),
+    checkProperty(
+      resource.azure,
+      boolRule('properties.enablePurgeProtection', true, {
+        compliant: false,
+        meaning: 'purge protection is off unless enabled',
+      }),
+    ),
 });

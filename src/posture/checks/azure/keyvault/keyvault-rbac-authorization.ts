@@ -10,7 +10,7 @@
  * Source: https://learn.microsoft.com/rest/api/keyvault/keyvault/vaults/create-or-update,
  * https://learn.microsoft.com/azure/key-vault/general/access-control-default
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 import { recoverModeReason } from './lib/vault.ts';
 
 /** The first Key Vault API version that creates vaults with Azure RBAC when the property is not set. */
@@ -50,13 +50,15 @@ export const keyvaultRbacAuthorization = defineAzureCheck({
     const { origin, apiVersion } = resource.azure;
     const rbacByDefault =
       origin === 'template' && apiVersion !== undefined && apiVersion.slice(0, 10) >= RBAC_DEFAULT_API;
-    return checkProperty(resource.azure, {
-      path: 'properties.enableRbacAuthorization',
-      compliant: (value) => value === true,
-      expected: 'true',
-      absent: rbacByDefault
-        ? { compliant: true, meaning: `API version ${RBAC_DEFAULT_API} and later create vaults with Azure RBAC` }
-        : { compliant: false, meaning: 'the vault uses access policies' },
-    });
+    return checkProperty(
+      resource.azure,
+      boolRule(
+        'properties.enableRbacAuthorization',
+        true,
+        rbacByDefault
+          ? { compliant: true, meaning: `API version ${RBAC_DEFAULT_API} and later create vaults with Azure RBAC` }
+          : { compliant: false, meaning: 'the vault uses access policies' },
+      ),
+    );
   },
 });

@@ -8,7 +8,7 @@
  * Azure Policy 1e66c121-a66a-4b1f-9b83-0fd99bf0fc2d "Key vaults should have soft delete enabled".
  * Source: https://learn.microsoft.com/rest/api/keyvault/keyvault/vaults/create-or-update
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 import { recoverModeReason } from './lib/vault.ts';
 
 export const keyvaultSoftDelete = defineAzureCheck({
@@ -41,10 +41,11 @@ export const keyvaultSoftDelete = defineAzureCheck({
   },
   appliesTo: recoverModeReason,
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.enableSoftDelete',
-      compliant: (value) => value === true,
-      expected: 'true',
-      absent: { compliant: true, meaning: 'new vaults get soft delete by default' },
-    }),
+    checkProperty(
+      resource.azure,
+      boolRule('properties.enableSoftDelete', true, {
+        compliant: true,
+        meaning: 'new vaults get soft delete by default',
+      }),
+    ),
 });

@@ -9,7 +9,7 @@
  * Azure Policy 4fa4b6c0-31ca-4c0d-b10d-24b96f62a751 "Storage account public access should be disallowed".
  * Source: https://learn.microsoft.com/rest/api/storagerp/storage-accounts/create
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 import { isAroManagedStorageAccount } from './lib/account.ts';
 
 export const storageBlobPublicAccess = defineAzureCheck({
@@ -44,10 +44,11 @@ export const storageBlobPublicAccess = defineAzureCheck({
       ? 'storage account managed by Azure Red Hat OpenShift (excluded as in Azure Policy)'
       : undefined,
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.allowBlobPublicAccess',
-      compliant: (value) => value === false,
-      expected: 'false',
-      absent: { compliant: false, meaning: 'null is equivalent to true on accounts created before late 2023' },
-    }),
+    checkProperty(
+      resource.azure,
+      boolRule('properties.allowBlobPublicAccess', false, {
+        compliant: false,
+        meaning: 'null is equivalent to true on accounts created before late 2023',
+      }),
+    ),
 });

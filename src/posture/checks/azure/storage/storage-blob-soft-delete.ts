@@ -13,7 +13,7 @@
  * Storage Accounts" (DeployIfNotExists).
  * Source: https://learn.microsoft.com/rest/api/storagerp/blob-services/set-service-properties
  */
-import { checkProperties, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperties, defineAzureCheck } from '../../../lib/azure.ts';
 import { blobServiceOf, onBlobService } from './lib/blob-service.ts';
 
 export const storageBlobSoftDelete = defineAzureCheck({
@@ -54,12 +54,10 @@ export const storageBlobSoftDelete = defineAzureCheck({
     }
     return onBlobService(
       checkProperties(found.service.azure, [
-        {
-          path: 'properties.deleteRetentionPolicy.enabled',
-          compliant: (value) => value === true,
-          expected: 'true',
-          absent: { compliant: false, meaning: 'blob soft delete is off unless enabled' },
-        },
+        boolRule('properties.deleteRetentionPolicy.enabled', true, {
+          compliant: false,
+          meaning: 'blob soft delete is off unless enabled',
+        }),
         {
           path: 'properties.deleteRetentionPolicy.allowPermanentDelete',
           compliant: (value) => value !== true,

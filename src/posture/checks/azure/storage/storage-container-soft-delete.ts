@@ -11,7 +11,7 @@
  * Storage Accounts" (DeployIfNotExists).
  * Source: https://learn.microsoft.com/rest/api/storagerp/blob-services/set-service-properties
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 import { blobServiceOf, onBlobService } from './lib/blob-service.ts';
 
 export const storageContainerSoftDelete = defineAzureCheck({
@@ -51,12 +51,13 @@ export const storageContainerSoftDelete = defineAzureCheck({
       return found.outcome;
     }
     return onBlobService(
-      checkProperty(found.service.azure, {
-        path: 'properties.containerDeleteRetentionPolicy.enabled',
-        compliant: (value) => value === true,
-        expected: 'true',
-        absent: { compliant: false, meaning: 'container soft delete is off unless enabled' },
-      }),
+      checkProperty(
+        found.service.azure,
+        boolRule('properties.containerDeleteRetentionPolicy.enabled', true, {
+          compliant: false,
+          meaning: 'container soft delete is off unless enabled',
+        }),
+      ),
     );
   },
 });

@@ -7,7 +7,7 @@
  * Azure Policy 92a89a79-6c52-4a7e-a03f-61306fc49312 "Storage accounts should prevent cross tenant object replication".
  * Source: https://learn.microsoft.com/rest/api/storagerp/storage-accounts/create
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 
 export const storageCrossTenantReplication = defineAzureCheck({
   meta: {
@@ -37,10 +37,11 @@ export const storageCrossTenantReplication = defineAzureCheck({
     ],
   },
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.allowCrossTenantReplication',
-      compliant: (value) => value === false,
-      expected: 'false',
-      absent: { compliant: false, meaning: 'null is interpreted as true on accounts created before late 2023' },
-    }),
+    checkProperty(
+      resource.azure,
+      boolRule('properties.allowCrossTenantReplication', false, {
+        compliant: false,
+        meaning: 'null is interpreted as true on accounts created before late 2023',
+      }),
+    ),
 });

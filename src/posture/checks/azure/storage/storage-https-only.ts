@@ -6,7 +6,7 @@
  * Azure Policy 404c3081-a854-4457-ae30-26a93ef643f9 "Secure transfer to storage accounts should be enabled".
  * Source: https://learn.microsoft.com/rest/api/storagerp/storage-accounts/create
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 
 export const storageHttpsOnly = defineAzureCheck({
   meta: {
@@ -35,10 +35,11 @@ export const storageHttpsOnly = defineAzureCheck({
     ],
   },
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.supportsHttpsTrafficOnly',
-      compliant: (value) => value === true,
-      expected: 'true',
-      absent: { compliant: true, meaning: 'the API default since 2019-04-01 is true' },
-    }),
+    checkProperty(
+      resource.azure,
+      boolRule('properties.supportsHttpsTrafficOnly', true, {
+        compliant: true,
+        meaning: 'the API default since 2019-04-01 is true',
+      }),
+    ),
 });

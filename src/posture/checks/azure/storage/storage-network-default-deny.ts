@@ -10,7 +10,7 @@
  * b2982f36-99f2-4db5-8eff-283140c09693 "Storage accounts should disable public network access".
  * Source: https://learn.microsoft.com/rest/api/storagerp/storage-accounts/create
  */
-import { checkAnyOf, defineAzureCheck, sameText } from '../../../lib/azure.ts';
+import { checkAnyOf, defineAzureCheck, textRule } from '../../../lib/azure.ts';
 
 export const storageNetworkDefaultDeny = defineAzureCheck({
   meta: {
@@ -47,18 +47,14 @@ export const storageNetworkDefaultDeny = defineAzureCheck({
     checkAnyOf(
       resource.azure,
       [
-        {
-          path: 'properties.networkAcls.defaultAction',
-          compliant: (value) => sameText(value, 'Deny'),
-          expected: '"Deny"',
-          absent: { compliant: false, meaning: 'the default action is Allow' },
-        },
-        {
-          path: 'properties.publicNetworkAccess',
-          compliant: (value) => sameText(value, 'Disabled'),
-          expected: '"Disabled"',
-          absent: { compliant: false, meaning: 'public network access is enabled' },
-        },
+        textRule('properties.networkAcls.defaultAction', 'Deny', {
+          compliant: false,
+          meaning: 'the default action is Allow',
+        }),
+        textRule('properties.publicNetworkAccess', 'Disabled', {
+          compliant: false,
+          meaning: 'public network access is enabled',
+        }),
       ],
       'no network restriction is set',
     ),

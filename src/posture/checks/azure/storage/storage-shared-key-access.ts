@@ -7,7 +7,7 @@
  * (which flags only an explicit true).
  * Source: https://learn.microsoft.com/rest/api/storagerp/storage-accounts/create
  */
-import { checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
+import { boolRule, checkProperty, defineAzureCheck } from '../../../lib/azure.ts';
 
 export const storageSharedKeyAccess = defineAzureCheck({
   meta: {
@@ -38,10 +38,11 @@ export const storageSharedKeyAccess = defineAzureCheck({
     ],
   },
   evaluate: (resource) =>
-    checkProperty(resource.azure, {
-      path: 'properties.allowSharedKeyAccess',
-      compliant: (value) => value === false,
-      expected: 'false',
-      absent: { compliant: false, meaning: 'the API default null is equivalent to true' },
-    }),
+    checkProperty(
+      resource.azure,
+      boolRule('properties.allowSharedKeyAccess', false, {
+        compliant: false,
+        meaning: 'the API default null is equivalent to true',
+      }),
+    ),
 });
