@@ -429,6 +429,9 @@ describe('image gate from config', () => {
     const parent = mkdtempSync(join(tmpdir(), 'palisade-image-gate-config-'));
     try {
       cpSync(FIXTURES, join(parent, 'reports'), { recursive: true });
+      // The copy's modification times follow the copy order: set which scan is the latest.
+      utimesSync(join(parent, 'reports', 'web-1.0-previous.json'), new Date('2026-01-01'), new Date('2026-01-01'));
+      utimesSync(join(parent, 'reports', 'web-1.0.json'), new Date('2026-03-01'), new Date('2026-03-01'));
       const { gate, problems, reports } = await loadImageGate(config.imageGate, { baseDir: parent, now: NOW });
       assert.equal(reports, 4);
       assert.equal(problems.length, 4);
