@@ -9,6 +9,7 @@ export interface Inventory {
   ofKind(kind: string, apiGroup?: string): readonly Resource[];
   /** Namespaced resources in a namespace. */
   inNamespace(namespace: string): readonly Resource[];
+  /** A Kubernetes or OpenShift object by kind, namespace and name (Azure resources: by id, see posture/lib/azure.ts). */
   get(kind: string, namespace: string | undefined, name: string): Resource | undefined;
   /** Every namespace seen: Namespace/Project objects plus namespaces that resources name. */
   namespaces(): readonly string[];
@@ -34,6 +35,9 @@ export function buildInventory(resources: readonly Resource[]): Inventory {
         byNamespace.set(resource.namespace, nsList);
       }
       nsList.push(resource);
+    }
+    if (resource.azure) {
+      continue; // get(kind, namespace, name) serves Kubernetes lookups; Azure resources are found by id
     }
     const key = `${resource.kind}/${resource.namespace ?? ''}/${resource.name}`;
     if (!byKey.has(key)) {

@@ -358,13 +358,32 @@ export function childrenOf(ctx: CheckContext, parent: AzureResource, childType: 
     }
     return { byId, byName };
   });
-  const named = index.byName.get(`${parent.azure.type.toLowerCase()}|${parent.azure.name.toLowerCase()}`) ?? [];
-  const parentId = parent.azure.id?.toLowerCase();
-  if (parentId === undefined) {
+  // Most parents have no children of most types: skip building lookup keys when the index is empty.
+  if (index.byId.size === 0 && index.byName.size === 0) {
+    return [];
+  }
+  const keys = lookupKeys(ctx, parent);
+  const named = index.byName.size === 0 ? [] : (index.byName.get(keys.name) ?? []);
+  if (keys.id === undefined) {
     return named;
   }
-  const byId = index.byId.get(parentId) ?? [];
+  const byId = index.byId.get(keys.id) ?? [];
   return named.length === 0 ? byId : [...byId, ...named];
+}
+
+/** A resource's lowercased id and `type|name` key, built once per scan (checks look up children of the same parent many times). */
+function lookupKeys(ctx: CheckContext, resource: AzureResource): { readonly id?: string; readonly name: string } {
+  const cache = ctx.memo('azure:lookup-keys', () => new WeakMap<AzureResource, { id?: string; name: string }>());
+  let keys = cache.get(resource);
+  if (keys === undefined) {
+    const id = resource.azure.id?.toLowerCase();
+    keys = {
+      ...(id === undefined ? {} : { id }),
+      name: `${resource.azure.type.toLowerCase()}|${resource.azure.name.toLowerCase()}`,
+    };
+    cache.set(resource, keys);
+  }
+  return keys;
 }
 
 /**
