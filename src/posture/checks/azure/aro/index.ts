@@ -1,6 +1,7 @@
 /** The azure/aro checks: the ARO cluster resource and its landing zone, one file each. Keep sorted by file name. */
 import type { Check } from '../../../check.ts';
 import { aroApiServerPublic } from './aro-api-server-public.ts';
+import { aroDefaultRouteNotFirewall } from './aro-default-route-not-firewall.ts';
 import { aroDefenderContainersOff } from './aro-defender-containers-off.ts';
 import { aroDiskEncryptionSetMissing } from './aro-disk-encryption-set-missing.ts';
 import { aroEncryptionAtHostDisabled } from './aro-encryption-at-host-disabled.ts';
@@ -15,6 +16,7 @@ import { aroVersionUnsupported } from './aro-version-unsupported.ts';
 
 export const azureAroChecks: readonly Check[] = [
   aroApiServerPublic,
+  aroDefaultRouteNotFirewall,
   aroDefenderContainersOff,
   aroDiskEncryptionSetMissing,
   aroEncryptionAtHostDisabled,
