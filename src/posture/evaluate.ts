@@ -385,8 +385,10 @@ export function evaluate(
   };
   const unknownKinds: Record<string, number> = {};
   // One ResourceRef and one subject per resource, shared by its findings, built only when a
-  // finding is kept; the map from ref to resource serves exemptions without re-parsing keys.
-  const resources = new Map<ResourceRef, Resource>();
+  // finding is kept; the map from ref to the resource's position in the inventory serves
+  // exemptions (the resource) and the secure score (the position) without re-parsing keys.
+  const positions = new Map<ResourceRef, number>();
+  let position = -1;
   let current: Resource | undefined;
   let currentRef: ResourceRef | undefined;
   let currentSubject = '';
@@ -397,7 +399,6 @@ export function evaluate(
       const cluster = clusterOf?.(resource);
       currentRef = cluster === undefined ? refOf(resource) : { ...refOf(resource), cluster };
       currentSubject = describeResource(resource);
-      resources.set(currentRef, resource);
       positions.set(currentRef, position);
     }
     return currentRef;
@@ -409,22 +410,24 @@ export function evaluate(
     controlBits[index] = control === undefined ? 0 : controlBit(control);
   }
   const assessedMask = new Int32Array(inventory.resources.length);
-  const positions = new Map<ResourceRef, number>();
-  let position = -1;
   /** Record that a check judged the resource (any status but not-applicable). */
   const assess = (index: number): void => {
     assessedMask[position] = (assessedMask[position] as number) | (controlBits[index] as number);
   };
   // Findings by status per check (by index in `checks`), for per-control compliance.
   const perCheck = new Int32Array(checks.length * STATUS_COUNT);
+  /** Count one finding of a check, in total and for the check. */
+  const tally = (index: number, status: FindingStatus): void => {
+    counts[status]++;
+    const slot = index * STATUS_COUNT + STATUS_INDEX[status];
+    perCheck[slot] = (perCheck[slot] as number) + 1;
+  };
   const run = (check: AnyCheck, index: number, resource: Resource): void => {
     let result: CheckOutcome;
     try {
       result = check.evaluate(resource, ctx);
     } catch (error) {
-      counts.error++;
-      perCheck[index * STATUS_COUNT + STATUS_INDEX.error] =
-        (perCheck[index * STATUS_COUNT + STATUS_INDEX.error] as number) + 1;
+      tally(index, 'error');
       assess(index);
       const ref = refFor(resource);
       findings.push(
@@ -432,9 +435,7 @@ export function evaluate(
       );
       return;
     }
-    counts[result.status]++;
-    const slot = index * STATUS_COUNT + STATUS_INDEX[result.status];
-    perCheck[slot] = (perCheck[slot] as number) + 1;
+    tally(index, result.status);
     if (result.status !== 'not-applicable') {
       assess(index);
     }
@@ -450,9 +451,7 @@ export function evaluate(
       for (const { check, index } of workloadChecks) {
         targeted = true;
         if (resource.podError !== undefined) {
-          counts.error++;
-          perCheck[index * STATUS_COUNT + STATUS_INDEX.error] =
-            (perCheck[index * STATUS_COUNT + STATUS_INDEX.error] as number) + 1;
+          tally(index, 'error');
           const ref = refFor(resource);
           findings.push(errorFinding(check, resource, resource.podError, ref, currentSubject));
         } else {
@@ -471,27 +470,28 @@ export function evaluate(
       unknownKinds[resource.kind] = (unknownKinds[resource.kind] ?? 0) + 1;
     }
   }
+  // By check id: a check listed twice in `checks` adds up.
   const countsByCheck = new Map<string, Record<FindingStatus, number>>();
   for (const [index, check] of checks.entries()) {
-    const at = index * STATUS_COUNT;
-    const own = Object.fromEntries(FINDING_STATUSES.map((s, i) => [s, perCheck[at + i] ?? 0])) as Record<
-      FindingStatus,
-      number
-    >;
-    const previous = countsByCheck.get(check.meta.id);
-    countsByCheck.set(
-      check.meta.id,
-      previous
-        ? (Object.fromEntries(FINDING_STATUSES.map((s) => [s, previous[s] + own[s]])) as Record<FindingStatus, number>)
-        : own,
-    );
+    let own = countsByCheck.get(check.meta.id);
+    if (!own) {
+      own = { pass: 0, fail: 0, 'not-applicable': 0, error: 0, indeterminate: 0 };
+      countsByCheck.set(check.meta.id, own);
+    }
+    for (const [i, status] of FINDING_STATUSES.entries()) {
+      own[status] += perCheck[index * STATUS_COUNT + i] ?? 0;
+    }
   }
+  const resourceAt = (finding: Finding): Resource | undefined => {
+    const at = positions.get(finding.resource);
+    return at === undefined ? undefined : inventory.resources[at];
+  };
   return {
     findings,
     counts,
     countsByCheck,
     unknownKinds,
-    resourceOf: (finding) => resources.get(finding.resource),
+    resourceOf: resourceAt,
     assessed: {
       resources: inventory.resources,
       mask: assessedMask,
