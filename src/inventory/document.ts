@@ -40,10 +40,18 @@ export function documentKind(value: unknown): DocumentKind {
   return 'kubernetes';
 }
 
-/** A Kubernetes object or an exported Azure resource (templates are expanded by the loader). */
-export function toAnyResource(value: unknown, source: SourceRef): ToResourceResult {
-  if (isAzureExportObject(value)) {
-    return fromExport(value, source);
+/**
+ * A Kubernetes object or an exported Azure resource (templates are expanded by the loader). A
+ * caller that has classified the document already passes its kind.
+ */
+export function toAnyResource(
+  value: unknown,
+  source: SourceRef,
+  kind: DocumentKind = documentKind(value),
+): ToResourceResult {
+  if (kind !== 'azure') {
+    return toResource(value, source);
   }
-  return isVaultItem(value) ? fromVaultItem(value, source) : toResource(value, source);
+  const record = value as Record<string, unknown>;
+  return isVaultItem(record) ? fromVaultItem(record, source) : fromExport(record, source);
 }

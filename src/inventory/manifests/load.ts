@@ -13,7 +13,6 @@ import { join, relative } from 'node:path';
 import { type Diagnostic, InputError, type Resource, type SourceRef } from '#core';
 import { expandTemplates, type ParametersFile } from '../azure/template.ts';
 import { documentKind, toAnyResource } from '../document.ts';
-import { toResource } from '../resource.ts';
 import { decode } from './decode.ts';
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -141,7 +140,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
         armDocuments.push({ kind, value, text, source });
         continue;
       }
-      const result = kind === 'azure' ? toAnyResource(value, source) : toResource(value, source);
+      const result = toAnyResource(value, source, kind);
       for (const diagnostic of result.diagnostics) {
         diagnostics.push(diagnostic);
       }
