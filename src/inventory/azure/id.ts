@@ -101,6 +101,6 @@ export function parentId(id: string): string | undefined {
 }
 
 /** ARM ids compare case-insensitively. */
-export function sameId(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+export function sameId(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 }

@@ -8,6 +8,7 @@
  * (`az resource list`). A check that meets an unknown value reports indeterminate, never pass.
  */
 import { type AzureView, isUnresolved, type Resource, type Violation } from '#core';
+import { sameId } from '#inventory';
 import {
   type Check,
   type CheckContext,
@@ -416,5 +417,15 @@ export function extensionsOf(ctx: CheckContext, target: AzureResource, extension
 
 /** Whether a resource id points at the given resource (ARM ids compare case-insensitively). */
 export function refersTo(id: unknown, target: AzureView): boolean {
-  return typeof id === 'string' && target.id !== undefined && id.toLowerCase() === target.id.toLowerCase();
+  return sameId(id, target.id);
+}
+
+/** The last segment of an ARM id or resource name ('srv/db1' → 'db1'), ignoring a trailing slash. */
+export function lastSegment(idOrName: string): string {
+  return (
+    idOrName
+      .split('/')
+      .filter((s) => s !== '')
+      .pop() ?? idOrName
+  );
 }

@@ -10,8 +10,19 @@
  * bastion hosts (https://learn.microsoft.com/rest/api/virtualnetwork/bastion-hosts/get).
  */
 import { type AzureView, isUnresolved, type Violation } from '#core';
+import { sameId } from '#inventory';
 import { type CheckContext, type CheckOutcome, indeterminate, outcome } from '../../../../check.ts';
-import { type AzureResource, azureOfType, fieldOf, type Reading, read, sameText } from '../../../../lib/azure.ts';
+import {
+  type AzureResource,
+  azureOfType,
+  fieldOf,
+  lastSegment,
+  type Reading,
+  read,
+  sameText,
+} from '../../../../lib/azure.ts';
+
+export { lastSegment, sameId };
 
 export const ARO_CLUSTER = 'Microsoft.RedHatOpenShift/openShiftClusters';
 
@@ -137,16 +148,6 @@ export function vnetOfSubnet(subnetId: string): string | undefined {
     subnetId,
   );
   return match?.groups?.vnet;
-}
-
-/** The last segment of an ARM id, for messages. */
-export function lastSegment(id: string): string {
-  return id.split('/').pop() ?? id;
-}
-
-/** ARM ids compare case-insensitively (Resource Graph lowercases them). */
-export function sameId(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
 /**

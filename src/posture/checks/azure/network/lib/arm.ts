@@ -11,7 +11,7 @@
  */
 import { isUnresolved } from '#core';
 import type { CheckContext } from '../../../../check.ts';
-import { type AzureResource, azureById, azureOfType, fieldOf, memoKey } from '../../../../lib/azure.ts';
+import { type AzureResource, azureById, azureOfType, fieldOf, lastSegment, memoKey } from '../../../../lib/azure.ts';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnresolved(value);
@@ -53,26 +53,14 @@ export function idOf(value: unknown, name: string): IdRef {
   return typeof id === 'string' && id !== '' ? { state: 'set', id } : { state: 'absent' };
 }
 
-/** The last segment of an ARM id or child name ('.../networkInterfaces/nic1' → 'nic1', 'nsg/rule' → 'rule'). */
-export function lastSegment(idOrName: string): string {
-  return (
-    idOrName
-      .split('/')
-      .filter((s) => s !== '')
-      .pop() ?? idOrName
-  );
-}
-
 /** The id of the resource that holds a child id ('.../virtualNetworks/v/subnets/s' → '.../virtualNetworks/v'). */
 export function parentOfId(id: string, childSegment: string): string | undefined {
   const index = id.toLowerCase().lastIndexOf(`/${childSegment.toLowerCase()}/`);
   return index > 0 ? id.slice(0, index) : undefined;
 }
 
-/** ARM ids compare case-insensitively; anything but two strings is not the same id. */
-export function sameId(a: unknown, b: unknown): boolean {
-  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
-}
+export { sameId } from '#inventory';
+export { lastSegment } from '../../../../lib/azure.ts';
 
 /**
  * The resource of a type that an ARM id points at: matched by id (case-insensitively), or, for

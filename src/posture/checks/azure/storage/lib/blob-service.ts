@@ -8,13 +8,9 @@
  */
 import type { Violation } from '#core';
 import { type CheckContext, type CheckOutcome, indeterminate, notApplicable } from '../../../../check.ts';
-import { type AzureResource, childrenOf, read, sameText } from '../../../../lib/azure.ts';
+import { type AzureResource, childrenOf, lastSegment, read, sameText } from '../../../../lib/azure.ts';
 
 const BLOB_SERVICES = 'Microsoft.Storage/storageAccounts/blobServices';
-
-function lastSegment(name: string): string {
-  return name.split('/').pop() ?? name;
-}
 
 function exportCommand(account: AzureResource): string {
   const group = account.azure.resourceGroup ?? '<resource-group>';
