@@ -1,5 +1,5 @@
 export { renderConfigMarkdown } from './docs.ts';
-export { DEFAULT_CONFIG_FILES, loadConfigFile, parseConfig } from './load.ts';
+export { DEFAULT_CONFIG_FILES, loadConfigFile, parseConfig, yamlIssues } from './load.ts';
 export {
   configValue,
   envValue,

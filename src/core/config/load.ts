@@ -2,7 +2,8 @@
  * Load and validate a config file. Every problem is reported at once, each with file, line and key.
  */
 import { readFile } from 'node:fs/promises';
-import { isDocument, LineCounter, parseDocument } from 'yaml';
+import { type Document, isDocument, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { Config } from './schema.ts';
 
@@ -36,9 +37,26 @@ export function parseConfig(text: string, file: string): Config {
   if (parsed.success) {
     return parsed.data;
   }
-  const problems = parsed.error.issues.map((issue) => {
+  const problems = yamlIssues(text, file, doc, lineCounter, parsed.error.issues);
+  throw new ConfigError('config.invalid', `invalid config:\n  ${problems.join('\n  ')}`, { location: { file } });
+}
+
+/**
+ * Each zod issue of a YAML document as `file:line: key.path: message`, the line being the value's
+ * (or, for an unknown key, the key's), found through the document's node ranges.
+ */
+export function yamlIssues(
+  text: string,
+  file: string,
+  doc: Document,
+  lineCounter: LineCounter,
+  issues: readonly z.core.$ZodIssue[],
+): string[] {
+  return issues.map((issue) => {
     // For unknown keys, point at the key itself; otherwise at the value.
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+    const path = (
+      issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path
+    ) as PropertyKey[];
     let line: number | undefined;
     for (let depth = path.length; depth >= 0 && line === undefined; depth--) {
       const node = isDocument(doc) ? doc.getIn(path.slice(0, depth) as (string | number)[], true) : undefined;
@@ -52,7 +70,6 @@ export function parseConfig(text: string, file: string): Config {
     }
     return `${file}${line === undefined ? '' : `:${line}`}: ${keyPath(path)}: ${issue.message}`;
   });
-  throw new ConfigError('config.invalid', `invalid config:\n  ${problems.join('\n  ')}`, { location: { file } });
 }
 
 function findKeyLine(text: string, key: string): number | undefined {
