@@ -1,0 +1,327 @@
+/**
+ * kubernetes:isolate-pod: cuts a pod off the network. It labels the pod `<label>=true` and makes
+ * sure a deny-all NetworkPolicy `<policyName>` in its namespace selects that label (policyTypes
+ * Ingress and Egress, no rules). NetworkPolicies add up: any other policy that selects the pod and
+ * allows traffic still allows it, so those are named in the outcome. Undo removes the label, and
+ * deletes the policy when this run created it and no other pod of the namespace carries the label.
+ * Spec: https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+import { z } from 'zod';
+import {
+  describeKubeRef,
+  isDnsSubdomain,
+  KubeRefData,
+  kubeTargetOf,
+  parseUndoData,
+  pointerToken,
+  QualifiedKey,
+} from '../../kube.ts';
+import { ActionError, defineAction, type KubeObjectData, type KubeRef } from '../../types.ts';
+
+const ID = 'kubernetes:isolate-pod';
+const NETPOL = 'networking.k8s.io/v1';
+const CREATED_BY_RUN = 'palisade.io/created-by-run';
+
+const Params = z.strictObject({
+  label: QualifiedKey.default('palisade.io/quarantine'),
+  policyName: z
+    .string()
+    .refine(isDnsSubdomain, {
+      message: 'must be a Kubernetes object name: lowercase letters, digits, "-" and ".", at most 253 characters',
+    })
+    .default('palisade-quarantine'),
+});
+
+const Requirement = z.looseObject({
+  key: z.string(),
+  operator: z.string(),
+  values: z.array(z.string()).nullish(),
+});
+
+const Selector = z.looseObject({
+  matchLabels: z.record(z.string(), z.string()).nullish(),
+  matchExpressions: z.array(Requirement).nullish(),
+});
+
+const PolicySpec = z.looseObject({
+  podSelector: Selector.nullish(),
+  policyTypes: z.array(z.string()).nullish(),
+  ingress: z.array(z.unknown()).nullish(),
+  egress: z.array(z.unknown()).nullish(),
+});
+
+type LabelSelector = z.infer<typeof Selector>;
+
+/** Whether a LabelSelector selects these labels (an empty selector selects everything). */
+export function selects(selector: LabelSelector | null | undefined, labels: Readonly<Record<string, string>>): boolean {
+  for (const [key, value] of Object.entries(selector?.matchLabels ?? {})) if (labels[key] !== value) return false;
+  for (const { key, operator, values } of selector?.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, key);
+    const value = labels[key];
+    const list = values ?? [];
+    switch (operator) {
+      case 'In':
+        if (!has || value === undefined || !list.includes(value)) return false;
+        break;
+      case 'NotIn':
+        if (has && value !== undefined && list.includes(value)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        // An operator the API server would have refused: select nothing, as it cannot match.
+        return false;
+    }
+  }
+  return true;
+}
+
+/** What a NetworkPolicy still allows for the pods it selects: 'ingress', 'egress', both, or nothing. */
+function allows(spec: z.infer<typeof PolicySpec>): string | undefined {
+  const types = spec.policyTypes ?? ['Ingress', ...((spec.egress ?? []).length > 0 ? ['Egress'] : [])];
+  const ingress = types.includes('Ingress') && (spec.ingress ?? []).length > 0;
+  const egress = types.includes('Egress') && (spec.egress ?? []).length > 0;
+  if (ingress && egress) return 'ingress and egress';
+  if (ingress) return 'ingress';
+  if (egress) return 'egress';
+  return undefined;
+}
+
+/** True when the policy is the deny-all policy this action makes for `label`. */
+function isQuarantinePolicy(policy: KubeObjectData, label: string): boolean {
+  const parsed = PolicySpec.safeParse(policy.spec);
+  if (!parsed.success) return false;
+  const { podSelector, policyTypes, ingress, egress } = parsed.data;
+  const matchLabels = podSelector?.matchLabels ?? {};
+  return (
+    Object.keys(matchLabels).length === 1 &&
+    matchLabels[label] === 'true' &&
+    (podSelector?.matchExpressions ?? []).length === 0 &&
+    (policyTypes ?? []).includes('Ingress') &&
+    (policyTypes ?? []).includes('Egress') &&
+    (ingress ?? []).length === 0 &&
+    (egress ?? []).length === 0
+  );
+}
+
+function policyObject(namespace: string, name: string, label: string, runId: string): KubeObjectData {
+  return {
+    apiVersion: NETPOL,
+    kind: 'NetworkPolicy',
+    metadata: {
+      name,
+      namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'palisade' },
+      annotations: {
+        [CREATED_BY_RUN]: runId,
+        'palisade.io/description': `Denies all ingress and egress of the pods labelled ${label}=true (isolated by Palisade).`,
+      },
+    },
+    spec: { podSelector: { matchLabels: { [label]: 'true' } }, policyTypes: ['Ingress', 'Egress'] },
+  };
+}
+
+const UndoData = z.strictObject({
+  pod: KubeRefData,
+  uid: z.string().optional(),
+  label: z.string().min(1),
+  /** This run set the label (it was not there). */
+  labelled: z.boolean(),
+  policy: KubeRefData,
+  /** This run created the policy. */
+  createdPolicy: z.boolean(),
+  policyUid: z.string().optional(),
+});
+
+export const isolatePod = defineAction({
+  meta: {
+    id: ID,
+    slug: 'isolate-pod',
+    provider: 'kubernetes',
+    title: 'Isolate a pod with a deny-all NetworkPolicy',
+    description:
+      'Labels the pod (palisade.io/quarantine=true by default) and makes sure a NetworkPolicy in its namespace denies all ingress and egress of the pods with that label. Other NetworkPolicies that select the pod and allow traffic still do (policies add up): the outcome names them. Undo removes the label and deletes the policy it created once no pod carries the label.',
+    targets: ['kubernetes'],
+    kinds: ['Pod'],
+    undoable: true,
+    disruptive: true,
+    permissions: {
+      kubernetes: [
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'patch'] },
+        {
+          apiGroups: ['networking.k8s.io'],
+          resources: ['networkpolicies'],
+          verbs: ['get', 'list', 'create', 'delete'],
+        },
+      ],
+    },
+  },
+  params: Params,
+
+  async run(input, ctx) {
+    const target = kubeTargetOf(input.target, ['Pod']);
+    if (target.skip !== undefined) return { result: 'skipped', reason: target.skip };
+    const { label, policyName } = input.params;
+    const podName = describeKubeRef(target.ref);
+    const kube = await ctx.kube();
+    const pod = await kube.get(target.ref);
+    if (!pod) return { result: 'skipped', reason: `${podName} no longer exists` };
+    const namespace = pod.metadata.namespace ?? target.ref.namespace ?? 'default';
+    const policyRef: KubeRef = { apiVersion: NETPOL, kind: 'NetworkPolicy', namespace, name: policyName };
+    const policyText = describeKubeRef(policyRef);
+    const labels = pod.metadata.labels ?? {};
+    const labelled = labels[label] === 'true';
+
+    let policy = await kube.get(policyRef);
+    if (policy && !isQuarantinePolicy(policy, label)) {
+      throw new ActionError(
+        `${ID}: ${policyText} exists but is not a deny-all policy selecting ${label}=true; delete it or set another policyName`,
+      );
+    }
+
+    // Policies add up: those that select the pod (once labelled) and allow traffic still do.
+    const isolatedLabels = { ...labels, [label]: 'true' };
+    const notes: string[] = [];
+    for (const other of await kube.list(NETPOL, 'NetworkPolicy', { namespace })) {
+      if (other.metadata.name === policyName) continue;
+      const spec = PolicySpec.safeParse(other.spec);
+      if (!spec.success || !selects(spec.data.podSelector, isolatedLabels)) continue;
+      const allowed = allows(spec.data);
+      if (allowed) {
+        notes.push(
+          `note: ${describeKubeRef({ kind: 'NetworkPolicy', namespace, name: other.metadata.name ?? '' })} also selects the pod and still allows ${allowed}`,
+        );
+      }
+    }
+    const noteText = notes.map((n) => `; ${n}`).join('');
+
+    if (labelled && policy) {
+      return {
+        result: 'skipped',
+        reason: `${podName} is already isolated (labelled ${label}=true, ${policyText} denies all ingress and egress)${noteText}`,
+      };
+    }
+    const steps = [
+      ...(labelled ? [] : [`label ${podName} ${label}=true`]),
+      ...(policy ? [] : [`create ${policyText} (deny all ingress and egress)`]),
+    ];
+    if (input.dryRun) return { result: 'planned', reason: `would ${steps.join(' and ')}${noteText}` };
+
+    // A policy this run created on an earlier attempt (the runner retries transient failures) is its own.
+    let createdPolicy = policy?.metadata.annotations?.[CREATED_BY_RUN] === ctx.runId;
+    if (!policy) {
+      try {
+        policy = await kube.create(policyObject(namespace, policyName, label, ctx.runId));
+        createdPolicy = true;
+      } catch (error) {
+        // Created meanwhile (another run): use it if it is the same policy.
+        if (!(error instanceof ActionError && error.status === 409 && !error.transient)) throw error;
+        policy = await kube.get(policyRef);
+        if (!policy || !isQuarantinePolicy(policy, label)) throw error;
+      }
+    }
+    if (!labelled) await kube.patch(target.ref, { metadata: { labels: { [label]: 'true' } } }, 'merge');
+
+    const done = [
+      ...(labelled ? [] : [`labelled ${podName} ${label}=true`]),
+      ...(createdPolicy
+        ? [`created ${policyText} (deny all ingress and egress)`]
+        : [`${policyText} already denies all its ingress and egress`]),
+    ];
+    return {
+      result: 'applied',
+      reason: `${done.join(' and ')}${noteText}`,
+      undo: {
+        pod: target.ref,
+        ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
+        label,
+        labelled: !labelled,
+        policy: policyRef,
+        createdPolicy,
+        ...(policy.metadata.uid ? { policyUid: policy.metadata.uid } : {}),
+      },
+    };
+  },
+
+  async undo(input, ctx) {
+    const data = parseUndoData(UndoData, input.data, ID);
+    const podName = describeKubeRef(data.pod);
+    const policyText = describeKubeRef(data.policy);
+    const kube = await ctx.kube();
+    const actions: string[] = [];
+    const skips: string[] = [];
+
+    let unlabel = false;
+    if (data.labelled) {
+      const pod = await kube.get(data.pod);
+      if (!pod) skips.push(`${podName} no longer exists`);
+      else if (data.uid !== undefined && pod.metadata.uid !== data.uid)
+        skips.push(`${podName} was replaced by a new pod since`);
+      else if (pod.metadata.labels?.[data.label] !== 'true')
+        skips.push(`${podName} no longer carries ${data.label}=true`);
+      else unlabel = true;
+    } else {
+      skips.push(`${podName} already carried ${data.label}=true before the run: label kept`);
+    }
+    if (unlabel) {
+      actions.push(`remove label ${data.label} from ${podName}`);
+      if (!input.dryRun) {
+        const path = `/metadata/labels/${pointerToken(data.label)}`;
+        try {
+          await kube.patch(
+            data.pod,
+            [
+              { op: 'test', path, value: 'true' },
+              { op: 'remove', path },
+            ],
+            'json',
+          );
+        } catch (error) {
+          if (error instanceof ActionError && error.status === 422) {
+            throw new ActionError(`${ID}: the labels of ${podName} changed while removing ${data.label}`, {
+              transient: true,
+              status: 422,
+              cause: error,
+            });
+          }
+          throw error;
+        }
+      }
+    }
+
+    if (data.createdPolicy) {
+      const holders = (
+        await kube.list('v1', 'Pod', {
+          namespace: data.policy.namespace ?? 'default',
+          labelSelector: `${data.label}=true`,
+        })
+      )
+        .map((p) => p.metadata.name ?? '')
+        .filter((n) => !(unlabel && n === data.pod.name));
+      const policy = holders.length === 0 ? await kube.get(data.policy) : undefined;
+      if (holders.length > 0) {
+        const shown = holders.slice(0, 5).join(', ') + (holders.length > 5 ? ', …' : '');
+        skips.push(`${policyText} kept: ${holders.length} pod(s) still carry ${data.label}=true (${shown})`);
+      } else if (!policy) {
+        skips.push(`${policyText} no longer exists`);
+      } else if (data.policyUid !== undefined && policy.metadata.uid !== data.policyUid) {
+        skips.push(`${policyText} was replaced since: kept`);
+      } else {
+        actions.push(`delete ${policyText}`);
+        if (!input.dryRun) await kube.delete(data.policy, policy.metadata.uid ? { uid: policy.metadata.uid } : {});
+      }
+    } else {
+      skips.push(`${policyText} existed before the run: kept`);
+    }
+
+    const skipText = skips.length > 0 ? ` (${skips.join('; ')})` : '';
+    if (actions.length === 0) return { result: 'skipped', reason: `nothing to undo${skipText}` };
+    if (input.dryRun) return { result: 'planned', reason: `would ${actions.join(' and ')}${skipText}` };
+    const past = actions.map((a) => a.replace(/^remove /, 'removed ').replace(/^delete /, 'deleted '));
+    return { result: 'applied', reason: `${past.join(' and ')}${skipText}` };
+  },
+});

@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import {
+  actionError,
+  alertSubject,
+  inputFor,
+  type KubeHarness,
+  kubeCertDir,
+  kubeContext,
+  podObject,
+  startKubeHarness,
+  undoFor,
+} from '#test/helpers/automation-subjects.ts';
+import { KUBE_OBJECTS_USER } from '#test/helpers/kube-objects-api.ts';
+import { OPENSSL_SKIP } from '#test/helpers/tls.ts';
+import { labelPod } from './label-pod.ts';
+
+const POD = { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-1' } as const;
+const subject = alertSubject({ resource: 'pods/exec', namespace: 'shop', name: 'web-1' });
+const params = labelPod.params.parse({
+  labels: { 'palisade.io/quarantine': 'true', team: 'sec', 'palisade.io/run': '{runId}' },
+});
+
+function labelsOf(h: KubeHarness): unknown {
+  return (h.api.object(POD)?.metadata as { labels?: unknown } | undefined)?.labels;
+}
+
+describe('kubernetes:label-pod parameters', () => {
+  test('accepts label keys and values, with {runId} in values', () => {
+    assert.deepEqual(labelPod.params.parse({ labels: { 'example.com/run': 'x-{runId}' } }), {
+      labels: { 'example.com/run': 'x-{runId}' },
+    });
+  });
+
+  test('refuses bad keys, bad values, an empty map and unknown keys', () => {
+    assert.equal(labelPod.params.safeParse({ labels: { 'Bad Key': 'x' } }).success, false);
+    assert.equal(labelPod.params.safeParse({ labels: { 'UPPER.example/x': 'x' } }).success, false);
+    assert.equal(labelPod.params.safeParse({ labels: { ok: 'has space' } }).success, false);
+    assert.equal(labelPod.params.safeParse({ labels: { ok: 'x'.repeat(64) } }).success, false);
+    const empty = labelPod.params.safeParse({ labels: {} });
+    assert.equal(empty.success, false);
+    assert.match(empty.error?.issues[0]?.message ?? '', /at least one label/);
+    assert.equal(labelPod.params.safeParse({ labels: { a: 'b' }, extra: 1 }).success, false);
+  });
+});
+
+describe('kubernetes:label-pod', { skip: OPENSSL_SKIP }, () => {
+  let certs: ReturnType<typeof kubeCertDir>;
+  let h: KubeHarness;
+
+  before(() => {
+    certs = kubeCertDir();
+  });
+  after(() => certs.remove());
+  beforeEach(async () => {
+    h = await startKubeHarness(certs.dir);
+    h.api.put(podObject('shop', 'web-1', { labels: { app: 'web', team: 'payments' } }));
+  });
+  afterEach(() => h.close());
+
+  test('labels the pod, replacing {runId}, and records the previous values', async () => {
+    const outcome = await labelPod.run(inputFor(subject, params), h.ctx);
+    assert.equal(outcome.result, 'applied');
+    assert.equal(
+      outcome.reason,
+      'labelled Pod "shop/web-1" palisade.io/quarantine=true, team=sec (was payments), palisade.io/run=run-test-1',
+    );
+    assert.deepEqual(outcome.undo, {
+      pod: POD,
+      uid: h.api.meta(POD).uid,
+      set: { 'palisade.io/quarantine': 'true', team: 'sec', 'palisade.io/run': 'run-test-1' },
+      previous: { 'palisade.io/quarantine': null, team: 'payments', 'palisade.io/run': null },
+    });
+    assert.deepEqual(labelsOf(h), {
+      app: 'web',
+      team: 'sec',
+      'palisade.io/quarantine': 'true',
+      'palisade.io/run': 'run-test-1',
+    });
+    assert.deepEqual(
+      h.api.writes().map((c) => [c.method, c.path, c.contentType, c.body]),
+      [
+        [
+          'PATCH',
+          '/api/v1/namespaces/shop/pods/web-1',
+          'application/merge-patch+json',
+          { metadata: { labels: { 'palisade.io/quarantine': 'true', team: 'sec', 'palisade.io/run': 'run-test-1' } } },
+        ],
+      ],
+    );
+  });
+
+  test('dry-run reads and says what it would do, without writing', async () => {
+    const outcome = await labelPod.run(inputFor(subject, params, { dryRun: true }), h.ctx);
+    assert.deepEqual(outcome, {
+      result: 'planned',
+      reason:
+        'would label Pod "shop/web-1" palisade.io/quarantine=true, team=sec (was payments), palisade.io/run=run-test-1',
+    });
+    assert.deepEqual(h.api.writes(), []);
+    assert.deepEqual(labelsOf(h), { app: 'web', team: 'payments' });
+  });
+
+  test('a second run is skipped: the labels are there', async () => {
+    await labelPod.run(inputFor(subject, params), h.ctx);
+    const writes = h.api.writes().length;
+    const again = await labelPod.run(inputFor(subject, params), h.ctx);
+    assert.deepEqual(again, {
+      result: 'skipped',
+      reason: 'Pod "shop/web-1" already has labels palisade.io/quarantine=true, team=sec, palisade.io/run=run-test-1',
+    });
+    assert.equal(h.api.writes().length, writes);
+  });
+
+  test('skips a pod that is gone and a subject that is not a pod', async () => {
+    h.api.remove(POD);
+    assert.deepEqual(await labelPod.run(inputFor(subject, params), h.ctx), {
+      result: 'skipped',
+      reason: 'Pod "shop/web-1" no longer exists',
+    });
+    const nodeSubject = alertSubject({ resource: 'nodes', name: 'worker-1', verb: 'patch' });
+    assert.deepEqual(await labelPod.run(inputFor(nodeSubject, params), h.ctx), {
+      result: 'skipped',
+      reason: 'Node "worker-1" is not a Pod',
+    });
+    const none = alertSubject({ resource: 'pods', namespace: 'shop', name: '', verb: 'list' });
+    assert.deepEqual(await labelPod.run(inputFor(none, params), h.ctx), {
+      result: 'skipped',
+      reason: 'the subject names no Kubernetes object (list pods shop/*)',
+    });
+    assert.deepEqual(h.api.writes(), []);
+  });
+
+  test('a run id that is not a valid label value fails without writing', async () => {
+    const ctx = kubeContext(h.client, { runId: 'run with spaces' });
+    const error = await actionError(labelPod.run(inputFor(subject, params), ctx));
+    assert.equal(error.transient, false);
+    assert.match(
+      error.message,
+      /^kubernetes:label-pod: the value of label palisade\.io\/run \("run with spaces"\) must be a label value/,
+    );
+    assert.deepEqual(h.api.writes(), []);
+  });
+
+  test('undo puts back the previous values and removes the added labels', async () => {
+    const outcome = await labelPod.run(inputFor(subject, params), h.ctx);
+    const plan = await labelPod.undo?.(undoFor(subject, outcome.undo, true), h.ctx);
+    assert.deepEqual(plan, {
+      result: 'planned',
+      reason:
+        'would restore the labels of Pod "shop/web-1": palisade.io/quarantine removed, team=payments, palisade.io/run removed',
+    });
+    assert.equal(h.api.writes().length, 1);
+    const undone = await labelPod.undo?.(undoFor(subject, outcome.undo), h.ctx);
+    assert.deepEqual(undone, {
+      result: 'applied',
+      reason:
+        'restored the labels of Pod "shop/web-1": palisade.io/quarantine removed, team=payments, palisade.io/run removed',
+    });
+    assert.deepEqual(labelsOf(h), { app: 'web', team: 'payments' });
+    const last = h.api.writes().at(-1);
+    assert.equal(last?.contentType, 'application/json-patch+json');
+    assert.deepEqual(last?.body, [
+      { op: 'test', path: '/metadata/labels/palisade.io~1quarantine', value: 'true' },
+      { op: 'remove', path: '/metadata/labels/palisade.io~1quarantine' },
+      { op: 'test', path: '/metadata/labels/team', value: 'sec' },
+      { op: 'replace', path: '/metadata/labels/team', value: 'payments' },
+      { op: 'test', path: '/metadata/labels/palisade.io~1run', value: 'run-test-1' },
+      { op: 'remove', path: '/metadata/labels/palisade.io~1run' },
+    ]);
+  });
+
+  test('undo leaves labels that changed since, and refuses when all did', async () => {
+    const outcome = await labelPod.run(inputFor(subject, params), h.ctx);
+    h.api.put(podObject('shop', 'web-1', { labels: { app: 'web', team: 'ops', 'palisade.io/quarantine': 'true' } }));
+    // The pod was replaced (a new uid): nothing is undone.
+    assert.deepEqual(await labelPod.undo?.(undoFor(subject, outcome.undo), h.ctx), {
+      result: 'skipped',
+      reason: `Pod "shop/web-1" was replaced by a new pod since (uid ${h.api.meta(POD).uid})`,
+    });
+    const uid = (outcome.undo as { uid: string }).uid;
+    const sameUid = (labels: Record<string, string>) => {
+      const pod = podObject('shop', 'web-1', { labels });
+      (pod.metadata as Record<string, unknown>).uid = uid;
+      h.api.put(pod);
+    };
+    sameUid({ app: 'web', team: 'ops', 'palisade.io/quarantine': 'true' });
+    assert.deepEqual(await labelPod.undo?.(undoFor(subject, outcome.undo), h.ctx), {
+      result: 'applied',
+      reason:
+        'restored the labels of Pod "shop/web-1": palisade.io/quarantine removed; left alone because it changed since: label team is now ops, label palisade.io/run is now absent',
+    });
+    assert.deepEqual(labelsOf(h), { app: 'web', team: 'ops' });
+    sameUid({ app: 'web', team: 'ops' });
+    const writes = h.api.writes().length;
+    assert.deepEqual(await labelPod.undo?.(undoFor(subject, outcome.undo), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Pod "shop/web-1" changed since: label palisade.io/quarantine is now absent, label team is now ops, label palisade.io/run is now absent; nothing to restore',
+    });
+    assert.equal(h.api.writes().length, writes);
+  });
+
+  test('undo refuses data it did not record', async () => {
+    const error = await actionError(labelPod.undo?.(undoFor(subject, { pod: POD }), h.ctx) ?? Promise.resolve());
+    assert.match(error.message, /^kubernetes:label-pod: the recorded undo data is not valid at set: /);
+  });
+
+  test('403 is an ActionError that is not transient, with the API server message', async () => {
+    h.api.deny('patch', 'pods', 'shop');
+    const error = await actionError(labelPod.run(inputFor(subject, params), h.ctx));
+    assert.equal(error.transient, false);
+    assert.equal(error.status, 403);
+    assert.equal(
+      error.message,
+      `patch Pod "shop/web-1": pods "web-1" is forbidden: User "${KUBE_OBJECTS_USER}" cannot patch resource "pods" in API group "" in the namespace "shop" (HTTP 403 Forbidden)`,
+    );
+  });
+
+  test('409 Conflict is transient', async () => {
+    h.api.failNext(1, 409, undefined, 'PATCH');
+    const error = await actionError(labelPod.run(inputFor(subject, params), h.ctx));
+    assert.equal(error.transient, true);
+    assert.equal(error.status, 409);
+    assert.deepEqual(labelsOf(h), { app: 'web', team: 'payments' });
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * kubernetes:label-pod: sets labels on the pod a subject names (for selection by NetworkPolicies,
+ * by people, by other automations). `{runId}` in a value is replaced by the run's id. Its undo puts
+ * back the values the labels had (removing the ones it added) where the pod still carries the
+ * values it set. annotate-pod shares the logic (runMetadataChange, undoMetadataChange).
+ */
+import { z } from 'zod';
+import {
+  describeKubeRef,
+  isLabelValue,
+  KubeRefData,
+  kubeTargetOf,
+  LABEL_VALUE_SYNTAX,
+  parseUndoData,
+  pointerToken,
+  QualifiedKey,
+} from '../../kube.ts';
+import {
+  type ActionContext,
+  ActionError,
+  type ActionInput,
+  type ActionOutcome,
+  defineAction,
+  type UndoInput,
+} from '../../types.ts';
+
+/** What differs between label-pod and annotate-pod. */
+export interface MetadataChangeSpec {
+  readonly actionId: string;
+  readonly field: 'labels' | 'annotations';
+  readonly noun: 'label' | 'annotation';
+  /** 'labelled' / 'annotated'. */
+  readonly done: string;
+  /** 'label' / 'annotate'. */
+  readonly verb: string;
+  /** Checks a value once `{runId}` is replaced; returns the problem, if any. */
+  readonly checkValue: (value: string) => string | undefined;
+}
+
+const UndoData = z.strictObject({
+  pod: KubeRefData,
+  uid: z.string().optional(),
+  set: z.record(z.string(), z.string()),
+  previous: z.record(z.string(), z.string().nullable()),
+});
+
+/** A value as reasons show it: bare when short and plain, else JSON-quoted and cut at 80 characters. */
+function show(value: string): string {
+  if (/^[-A-Za-z0-9_.]{0,63}$/.test(value)) return value;
+  const cut = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  return JSON.stringify(cut);
+}
+
+function entries(map: Readonly<Record<string, string>>): string {
+  return Object.entries(map)
+    .map(([k, v]) => `${k}=${show(v)}`)
+    .join(', ');
+}
+
+/** Sets `desired` (values with `{runId}`) in the pod's labels or annotations. */
+export async function runMetadataChange(
+  spec: MetadataChangeSpec,
+  desiredTemplate: Readonly<Record<string, string>>,
+  input: ActionInput<unknown>,
+  ctx: ActionContext,
+): Promise<ActionOutcome> {
+  const target = kubeTargetOf(input.target, ['Pod']);
+  if (target.skip !== undefined) return { result: 'skipped', reason: target.skip };
+  const name = describeKubeRef(target.ref);
+  const desired: Record<string, string> = {};
+  for (const [key, template] of Object.entries(desiredTemplate)) {
+    const value = template.replaceAll('{runId}', ctx.runId);
+    const problem = spec.checkValue(value);
+    if (problem) throw new ActionError(`${spec.actionId}: the value of ${spec.noun} ${key} ("${value}") ${problem}`);
+    desired[key] = value;
+  }
+  const kube = await ctx.kube();
+  const pod = await kube.get(target.ref);
+  if (!pod) return { result: 'skipped', reason: `${name} no longer exists` };
+  const current = pod.metadata[spec.field] ?? {};
+  const changes = Object.entries(desired).filter(([key, value]) => current[key] !== value);
+  if (changes.length === 0) {
+    return { result: 'skipped', reason: `${name} already has ${spec.noun}s ${entries(desired)}` };
+  }
+  const set = Object.fromEntries(changes);
+  const previous = Object.fromEntries(changes.map(([key]) => [key, current[key] ?? null]));
+  const what = changes
+    .map(([key, value]) => {
+      const before = current[key];
+      return `${key}=${show(value)}${before === undefined ? '' : ` (was ${show(before)})`}`;
+    })
+    .join(', ');
+  if (input.dryRun) return { result: 'planned', reason: `would ${spec.verb} ${name} ${what}` };
+  await kube.patch(target.ref, { metadata: { [spec.field]: set } }, 'merge');
+  return {
+    result: 'applied',
+    reason: `${spec.done} ${name} ${what}`,
+    undo: { pod: target.ref, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}), set, previous },
+  };
+}
+
+/** Puts back the previous values of the keys that still carry the values the run set. */
+export async function undoMetadataChange(
+  spec: MetadataChangeSpec,
+  input: UndoInput,
+  ctx: ActionContext,
+): Promise<ActionOutcome> {
+  const data = parseUndoData(UndoData, input.data, spec.actionId);
+  const name = describeKubeRef(data.pod);
+  const kube = await ctx.kube();
+  const pod = await kube.get(data.pod);
+  if (!pod) return { result: 'skipped', reason: `${name} no longer exists` };
+  if (data.uid !== undefined && pod.metadata.uid !== data.uid) {
+    return {
+      result: 'skipped',
+      reason: `${name} was replaced by a new pod since (uid ${pod.metadata.uid ?? 'unknown'})`,
+    };
+  }
+  const current = pod.metadata[spec.field] ?? {};
+  const ours = Object.keys(data.set).filter((key) => current[key] === data.set[key]);
+  const changed = Object.keys(data.set).filter((key) => current[key] !== data.set[key]);
+  const changedText = changed
+    .map((key) => {
+      const now = current[key];
+      return `${spec.noun} ${key} is now ${now === undefined ? 'absent' : show(now)}`;
+    })
+    .join(', ');
+  if (ours.length === 0) {
+    return { result: 'skipped', reason: `${name} changed since: ${changedText}; nothing to restore` };
+  }
+  const restored = ours
+    .map((key) => {
+      const before = data.previous[key];
+      return before === null || before === undefined ? `${key} removed` : `${key}=${show(before)}`;
+    })
+    .join(', ');
+  const left = changed.length > 0 ? `; left alone because it changed since: ${changedText}` : '';
+  if (input.dryRun) {
+    return { result: 'planned', reason: `would restore the ${spec.noun}s of ${name}: ${restored}${left}` };
+  }
+  const operations: unknown[] = [];
+  for (const key of ours) {
+    const path = `/metadata/${spec.field}/${pointerToken(key)}`;
+    operations.push({ op: 'test', path, value: data.set[key] });
+    const before = data.previous[key];
+    if (before === null || before === undefined) operations.push({ op: 'remove', path });
+    else operations.push({ op: 'replace', path, value: before });
+  }
+  try {
+    await kube.patch(data.pod, operations, 'json');
+  } catch (error) {
+    // A `test` failed: the values changed between the read and the patch; read again.
+    if (error instanceof ActionError && error.status === 422) {
+      throw new ActionError(`${spec.actionId}: the ${spec.noun}s of ${name} changed while restoring them`, {
+        transient: true,
+        status: 422,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  return { result: 'applied', reason: `restored the ${spec.noun}s of ${name}: ${restored}${left}` };
+}
+
+const SPEC: MetadataChangeSpec = {
+  actionId: 'kubernetes:label-pod',
+  field: 'labels',
+  noun: 'label',
+  done: 'labelled',
+  verb: 'label',
+  checkValue: (value) => (isLabelValue(value) ? undefined : LABEL_VALUE_SYNTAX),
+};
+
+const Params = z.strictObject({
+  labels: z
+    .record(
+      QualifiedKey,
+      z.string().refine((value) => isLabelValue(value.replaceAll('{runId}', 'run-1')), {
+        message: `${LABEL_VALUE_SYNTAX} ({runId} is replaced by the run id)`,
+      }),
+    )
+    .refine((labels) => Object.keys(labels).length > 0, { message: 'must set at least one label' }),
+});
+
+export const labelPod = defineAction({
+  meta: {
+    id: 'kubernetes:label-pod',
+    slug: 'label-pod',
+    provider: 'kubernetes',
+    title: 'Label a pod',
+    description:
+      'Sets labels on the pod, for NetworkPolicies, people and other automations to select it; `{runId}` in a value is replaced by the run id. Undo puts back the previous values where the pod still carries the ones set.',
+    targets: ['kubernetes'],
+    kinds: ['Pod'],
+    undoable: true,
+    disruptive: false,
+    permissions: { kubernetes: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'patch'] }] },
+  },
+  params: Params,
+  run: (input, ctx) => runMetadataChange(SPEC, input.params.labels, input, ctx),
+  undo: (input, ctx) => undoMetadataChange(SPEC, input, ctx),
+});

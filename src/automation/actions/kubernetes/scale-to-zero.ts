@@ -1,0 +1,204 @@
+/**
+ * kubernetes:scale-to-zero: stops a workload by setting its replicas to 0. The target is a
+ * Deployment, StatefulSet or OpenShift DeploymentConfig, or a pod whose controller chain leads to
+ * one (ownerReferences with `controller: true`): Pod → ReplicaSet → Deployment, Pod → StatefulSet,
+ * Pod → ReplicationController → DeploymentConfig. The patch carries the resourceVersion read, so a
+ * concurrent change is a conflict the runner retries. A HorizontalPodAutoscaler that targets the
+ * workload is named in the outcome: with minReplicas ≥ 1 it stops acting while the replicas are 0
+ * and takes over again once they are set (by the undo, or by anyone); with minReplicas 0
+ * (HPAScaleToZero) it may scale the workload back up by itself. Undo sets the previous replicas
+ * back, only while they are still 0.
+ * Spec: https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#implicit-maintenance-mode-deactivation
+ */
+import { z } from 'zod';
+import { controllerOf, describeKubeRef, KubeRefData, kubeTargetOf, parseUndoData, refOfObject } from '../../kube.ts';
+import { defineAction, type KubeClient, type KubeObjectData, type KubeRef, type Target } from '../../types.ts';
+
+const ID = 'kubernetes:scale-to-zero';
+
+const WORKLOAD_KINDS: Readonly<Record<string, string>> = {
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DeploymentConfig: 'apps.openshift.io/v1',
+};
+
+const Replicas = z.looseObject({ replicas: z.number().int().min(0).optional() });
+
+const Hpa = z.looseObject({
+  metadata: z.looseObject({ name: z.string().optional() }),
+  spec: z.looseObject({
+    minReplicas: z.number().int().optional(),
+    scaleTargetRef: z.looseObject({ apiVersion: z.string().optional(), kind: z.string(), name: z.string() }),
+  }),
+});
+
+const UndoData = z.strictObject({
+  workload: KubeRefData,
+  uid: z.string().optional(),
+  replicas: z.number().int().min(1),
+});
+
+/** The replicas of a workload (the API defaults an absent field to 1). */
+function replicasOf(workload: KubeObjectData): number {
+  const spec = Replicas.safeParse(workload.spec);
+  return spec.success ? (spec.data.replicas ?? 1) : 1;
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+}
+
+/** The workload a target stands for, or why there is none (a skip reason). */
+async function resolveWorkload(
+  kube: KubeClient,
+  ref: KubeRef,
+): Promise<{ workload: KubeObjectData; via?: string } | { skip: string }> {
+  if (ref.kind !== 'Pod') {
+    const workload = await kube.get(ref);
+    return workload ? { workload } : { skip: `${describeKubeRef(ref)} no longer exists` };
+  }
+  const pod = await kube.get(ref);
+  if (!pod) return { skip: `${describeKubeRef(ref)} no longer exists` };
+  const namespace = pod.metadata.namespace ?? ref.namespace;
+  const chain = [describeKubeRef(ref)];
+  let current = pod;
+  // At most two hops: Pod → ReplicaSet → Deployment, Pod → ReplicationController → DeploymentConfig.
+  for (let hop = 0; hop < 2; hop++) {
+    const owner = controllerOf(current);
+    if (!owner) break;
+    const ownerRef: KubeRef = {
+      apiVersion: owner.apiVersion,
+      kind: owner.kind,
+      ...(namespace ? { namespace } : {}),
+      name: owner.name,
+    };
+    chain.push(describeKubeRef(ownerRef));
+    if (WORKLOAD_KINDS[owner.kind] === owner.apiVersion) {
+      const workload = await kube.get(ownerRef);
+      if (!workload) return { skip: `${chain.join(' → ')}: the workload no longer exists` };
+      return { workload, via: chain.slice(0, -1).join(' → ') };
+    }
+    const intermediate =
+      (owner.kind === 'ReplicaSet' && owner.apiVersion === 'apps/v1') ||
+      (owner.kind === 'ReplicationController' && owner.apiVersion === 'v1');
+    if (!intermediate) break;
+    const next = await kube.get(ownerRef);
+    if (!next) return { skip: `${chain.join(' → ')}: the ${owner.kind} no longer exists` };
+    current = next;
+  }
+  const last = chain.length > 1 ? `its controller chain (${chain.join(' → ')})` : 'it has no controller';
+  return {
+    skip: `${describeKubeRef(ref)} is not managed by a Deployment, StatefulSet or DeploymentConfig: ${last}`,
+  };
+}
+
+/** The HPAs of the namespace that target the workload, as sentences for the outcome. */
+async function hpaNotes(kube: KubeClient, workload: KubeObjectData): Promise<string[]> {
+  const namespace = workload.metadata.namespace;
+  const notes: string[] = [];
+  for (const item of await kube.list('autoscaling/v2', 'HorizontalPodAutoscaler', namespace ? { namespace } : {})) {
+    const hpa = Hpa.safeParse(item);
+    if (!hpa.success) continue;
+    const target = hpa.data.spec.scaleTargetRef;
+    if (target.kind !== workload.kind || target.name !== workload.metadata.name) continue;
+    if (target.apiVersion !== undefined && groupOf(target.apiVersion) !== groupOf(workload.apiVersion)) continue;
+    const name = describeKubeRef({ kind: 'HorizontalPodAutoscaler', namespace, name: hpa.data.metadata.name ?? '' });
+    const min = hpa.data.spec.minReplicas ?? 1;
+    notes.push(
+      min === 0
+        ? `note: ${name} targets it with minReplicas 0 and may scale it back up by itself`
+        : `note: ${name} targets it: it stops autoscaling while the replicas are 0 and scales it back up (to at least ${min}) as soon as they are set again`,
+    );
+  }
+  return notes;
+}
+
+export const scaleToZero = defineAction({
+  meta: {
+    id: ID,
+    slug: 'scale-to-zero',
+    provider: 'kubernetes',
+    title: 'Scale a workload to zero replicas',
+    description:
+      'Sets the replicas of the Deployment, StatefulSet or DeploymentConfig (or of the one that owns the pod) to 0, stopping all its pods. A HorizontalPodAutoscaler that targets it is named in the outcome. Undo sets the previous replicas back while they are still 0.',
+    targets: ['kubernetes'],
+    kinds: ['Pod', 'Deployment', 'StatefulSet', 'DeploymentConfig'],
+    undoable: true,
+    disruptive: true,
+    permissions: {
+      kubernetes: [
+        { apiGroups: [''], resources: ['pods', 'replicationcontrollers'], verbs: ['get'] },
+        { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get'] },
+        { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'patch'] },
+        { apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'], verbs: ['get', 'patch'] },
+        { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['list'] },
+      ],
+    },
+  },
+  params: z.strictObject({}),
+
+  async run(input, ctx) {
+    const target = kubeTargetOf(input.target, ['Pod', ...Object.keys(WORKLOAD_KINDS)]);
+    if (target.skip !== undefined) return { result: 'skipped', reason: target.skip };
+    const kube = await ctx.kube();
+    const resolved = await resolveWorkload(kube, target.ref);
+    if ('skip' in resolved) return { result: 'skipped', reason: resolved.skip };
+    const { workload, via } = resolved;
+    const ref = refOfObject(workload);
+    const name = describeKubeRef(ref);
+    const workloadTarget: Target = {
+      type: 'kubernetes',
+      ref,
+      ...(input.target.type === 'kubernetes' && input.target.cluster ? { cluster: input.target.cluster } : {}),
+    };
+    const viaText = via ? ` (owner of ${via})` : '';
+    const replicas = replicasOf(workload);
+    if (replicas === 0) {
+      return { result: 'skipped', reason: `${name}${viaText} is already scaled to 0 replicas`, target: workloadTarget };
+    }
+    const notes = (await hpaNotes(kube, workload)).map((n) => `; ${n}`).join('');
+    if (input.dryRun) {
+      return {
+        result: 'planned',
+        reason: `would scale ${name}${viaText} from ${replicas} to 0 replicas${notes}`,
+        target: workloadTarget,
+      };
+    }
+    const resourceVersion = workload.metadata.resourceVersion;
+    await kube.patch(
+      ref,
+      { metadata: { ...(resourceVersion ? { resourceVersion } : {}) }, spec: { replicas: 0 } },
+      'merge',
+    );
+    return {
+      result: 'applied',
+      reason: `scaled ${name}${viaText} from ${replicas} to 0 replicas${notes}`,
+      target: workloadTarget,
+      undo: { workload: ref, ...(workload.metadata.uid ? { uid: workload.metadata.uid } : {}), replicas },
+    };
+  },
+
+  async undo(input, ctx) {
+    const data = parseUndoData(UndoData, input.data, ID);
+    const name = describeKubeRef(data.workload);
+    const kube = await ctx.kube();
+    const workload = await kube.get(data.workload);
+    if (!workload) return { result: 'skipped', reason: `${name} no longer exists` };
+    if (data.uid !== undefined && workload.metadata.uid !== data.uid) {
+      return { result: 'skipped', reason: `${name} was replaced by a new object since` };
+    }
+    const replicas = replicasOf(workload);
+    if (replicas !== 0) {
+      return { result: 'skipped', reason: `${name} changed since: it has ${replicas} replicas now, not 0; left as is` };
+    }
+    if (input.dryRun)
+      return { result: 'planned', reason: `would scale ${name} back from 0 to ${data.replicas} replicas` };
+    const resourceVersion = workload.metadata.resourceVersion;
+    await kube.patch(
+      data.workload,
+      { metadata: { ...(resourceVersion ? { resourceVersion } : {}) }, spec: { replicas: data.replicas } },
+      'merge',
+    );
+    return { result: 'applied', reason: `scaled ${name} back from 0 to ${data.replicas} replicas` };
+  },
+});
