@@ -1,0 +1,154 @@
+/**
+ * The permissions the configured automations need, generated from the actions' declarations:
+ * a ClusterRole (with its ServiceAccount and ClusterRoleBinding) for the Kubernetes actions, and
+ * an Azure custom role definition for the Azure actions, limited to the ARM types the triggers
+ * admit (named in `trigger.azure.types`, or targeted by the checks `trigger.ids` selects).
+ */
+import { stringify } from 'yaml';
+import { matchesAnyGlob } from '#core';
+import { CHECKS } from '#posture';
+import type { Automation, AutomationRules } from './rules.ts';
+import type { PermissionScope, Permissions, PolicyRule } from './types.ts';
+
+const ARM_TYPE = /^[A-Za-z]+\.[A-Za-z0-9.]+\/[A-Za-z0-9/]+$/;
+
+/** ARM types an automation's trigger admits; empty when it admits any. */
+export function azureTypesOf(automation: Automation): string[] {
+  const { trigger } = automation;
+  if (trigger.azure?.types) return [...trigger.azure.types];
+  if (trigger.on !== 'findings' || !trigger.ids) return [];
+  const types = new Set<string>();
+  for (const check of CHECKS) {
+    if (!matchesAnyGlob(check.meta.id, trigger.ids)) continue;
+    for (const target of check.meta.targets) {
+      if ('kind' in target && ARM_TYPE.test(target.kind)) types.add(target.kind);
+    }
+  }
+  return [...types].sort();
+}
+
+export interface RequiredPermissions {
+  /** Merged RBAC rules: one per (apiGroups, resources), verbs united and sorted. */
+  readonly kubernetes: PolicyRule[];
+  /** Azure role actions, sorted. */
+  readonly azure: string[];
+  /** Subscriptions the triggers name (the custom role's assignable scopes). */
+  readonly subscriptions: string[];
+  /** For each permission, the actions that need it (for comments and docs). */
+  readonly actions: string[];
+}
+
+export function requiredPermissions(rules: AutomationRules): RequiredPermissions {
+  const byResource = new Map<string, { apiGroups: string[]; resources: string[]; verbs: Set<string> }>();
+  const azure = new Set<string>();
+  const subscriptions = new Set<string>();
+  const actions = new Set<string>();
+  for (const automation of rules.automations) {
+    const scope: PermissionScope = { azureTypes: azureTypesOf(automation) };
+    for (const s of automation.trigger.azure?.subscriptions ?? []) subscriptions.add(s);
+    for (const step of automation.steps) {
+      actions.add(step.action.meta.id);
+      const needed: Permissions = step.action.permissionsFor?.(step.params, scope) ?? step.action.meta.permissions;
+      for (const rule of needed.kubernetes ?? []) {
+        for (const resource of rule.resources) {
+          const apiGroups = [...rule.apiGroups].sort();
+          const key = `${apiGroups.join(',')}|${resource}`;
+          let entry = byResource.get(key);
+          if (!entry) {
+            entry = { apiGroups, resources: [resource], verbs: new Set() };
+            byResource.set(key, entry);
+          }
+          for (const verb of rule.verbs) entry.verbs.add(verb);
+        }
+      }
+      for (const action of needed.azure ?? []) azure.add(action);
+    }
+  }
+  // Resources of one API group with the same verbs share a rule.
+  const merged = new Map<string, PolicyRule & { resources: string[] }>();
+  for (const entry of [...byResource.values()].sort((a, b) =>
+    a.resources[0] === b.resources[0] ? 0 : (a.resources[0] as string) < (b.resources[0] as string) ? -1 : 1,
+  )) {
+    const verbs = [...entry.verbs].sort();
+    const key = `${entry.apiGroups.join(',')}|${verbs.join(',')}`;
+    const existing = merged.get(key);
+    if (existing) existing.resources.push(...entry.resources);
+    else merged.set(key, { apiGroups: entry.apiGroups, resources: [...entry.resources], verbs });
+  }
+  const kubernetes = [...merged.values()].sort((a, b) => {
+    const ka = `${a.apiGroups.join(',')}|${a.resources.join(',')}`;
+    const kb = `${b.apiGroups.join(',')}|${b.resources.join(',')}`;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  return {
+    kubernetes,
+    azure: [...azure].sort(),
+    subscriptions: [...subscriptions].sort(),
+    actions: [...actions].sort(),
+  };
+}
+
+export interface ManifestOptions {
+  /** Name of the ClusterRole, ServiceAccount and binding (default palisade-automation). */
+  readonly name?: string;
+  /** Namespace of the ServiceAccount (default palisade). */
+  readonly namespace?: string;
+}
+
+/** ServiceAccount, ClusterRole and ClusterRoleBinding as a YAML stream; '' when no Kubernetes action is used. */
+export function clusterRoleYaml(required: RequiredPermissions, options: ManifestOptions = {}): string {
+  if (required.kubernetes.length === 0) return '';
+  const name = options.name ?? 'palisade-automation';
+  const namespace = options.namespace ?? 'palisade';
+  const labels = { 'app.kubernetes.io/name': 'palisade', 'app.kubernetes.io/component': 'automation' };
+  const docs = [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: {
+        name,
+        labels,
+        annotations: { 'palisade.io/actions': required.actions.filter((a) => a.startsWith('kubernetes:')).join(',') },
+      },
+      rules: required.kubernetes.map((r) => ({
+        apiGroups: [...r.apiGroups],
+        resources: [...r.resources],
+        verbs: [...r.verbs],
+      })),
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    },
+  ];
+  return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+}
+
+/**
+ * An Azure custom role definition (`az role definition create --role-definition @role.json`);
+ * undefined when no Azure action is used. Assignable scopes are the triggers' subscriptions, or a
+ * placeholder to fill in.
+ */
+export function azureRoleDefinition(
+  required: RequiredPermissions,
+  options: { name?: string } = {},
+): Record<string, unknown> | undefined {
+  if (required.azure.length === 0) return undefined;
+  return {
+    Name: options.name ?? 'Palisade automation',
+    IsCustom: true,
+    Description: `Lets Palisade automations run: ${required.actions.filter((a) => a.startsWith('azure:')).join(', ')}.`,
+    Actions: required.azure,
+    NotActions: [],
+    DataActions: [],
+    NotDataActions: [],
+    AssignableScopes:
+      required.subscriptions.length > 0
+        ? required.subscriptions.map((s) => `/subscriptions/${s}`)
+        : ['/subscriptions/<subscription-id>'],
+  };
+}
