@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { PalisadeError, TOOL_VERSION } from '#core';
 import { admissionCommand } from './commands/admission.ts';
+import { automateCommand, automationCommand } from './commands/automate.ts';
 import { checksCommand, frameworksCommand } from './commands/checks.ts';
 import { dbCommand } from './commands/db.ts';
 import { detectCommand } from './commands/detect.ts';
@@ -36,6 +37,8 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(detectCommand(io));
   program.addCommand(rulesCommand(io));
   program.addCommand(admissionCommand(io));
+  program.addCommand(automateCommand(io));
+  program.addCommand(automationCommand(io));
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) {

@@ -7,6 +7,7 @@
  * printed at first sight and again when its count grew (at most every 10 s) or when it closes.
  */
 
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import {
   type Alert,
@@ -80,6 +81,38 @@ export const DETECT_OPTIONS: readonly OptionDef[] = [
     description: 'Also POST alerts as JSON batches ({"alerts": [...]}) to this webhook, with retry.',
   },
   {
+    name: 'forwardTokenFile',
+    flag: 'forward-token-file',
+    placeholder: '<file>',
+    type: 'string',
+    description: 'Send "Authorization: Bearer <token>" with --forward, the token read from this file.',
+  },
+  {
+    name: 'automate',
+    flag: 'automate',
+    placeholder: '<rules>',
+    type: 'string',
+    env: 'PALISADE_AUTOMATION_RULES',
+    description: 'Run these automation rules on the alerts, in this process (see docs/automation.md).',
+  },
+  {
+    name: 'auditLog',
+    flag: 'audit-log',
+    placeholder: '<file>',
+    type: 'string',
+    env: 'PALISADE_AUDIT_LOG',
+    default: 'palisade-audit.jsonl',
+    description: 'With --automate: the append-only record of every action run (JSON lines).',
+  },
+  {
+    name: 'kubeconfig',
+    flag: 'kubeconfig',
+    placeholder: '<file>',
+    type: 'string',
+    description:
+      'With --automate: kubeconfig for the Kubernetes actions (default: KUBECONFIG, ~/.kube/config, in-cluster).',
+  },
+  {
     name: 'dedupWindow',
     flag: 'dedup-window',
     placeholder: '<duration>',
@@ -124,13 +157,68 @@ type ThreatsModule = typeof import('#threats');
 type AlertForwarder = InstanceType<ThreatsModule['Forwarder']>;
 
 /** The --forward webhook's forwarder (undefined without --forward); a bad URL is a usage error. */
-function forwarderFor(threats: ThreatsModule, url: unknown): AlertForwarder | undefined {
-  if (!url) return undefined;
+function forwarderFor(threats: ThreatsModule, values: Readonly<Record<string, unknown>>): AlertForwarder | undefined {
+  const url = values.forward;
+  const tokenFile = values.forwardTokenFile;
+  if (!url) {
+    if (tokenFile !== undefined) throw new UsageError('--forward-token-file needs --forward');
+    return undefined;
+  }
+  let headers: Record<string, string> | undefined;
+  if (typeof tokenFile === 'string') {
+    let token: string;
+    try {
+      token = readFileSync(tokenFile, 'utf8').trim();
+    } catch (err) {
+      throw new UsageError(`--forward-token-file: cannot read ${tokenFile}: ${(err as Error).message}`);
+    }
+    if (!token || /[\r\n]/.test(token))
+      throw new UsageError(`--forward-token-file: ${tokenFile} holds no single-line token`);
+    headers = { authorization: `Bearer ${token}` };
+  }
   try {
-    return new threats.Forwarder({ url: url as string });
+    return new threats.Forwarder({ url: url as string, ...(headers ? { headers } : {}) });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+type AutomationModule = typeof import('#automation');
+type AlertRunner = InstanceType<AutomationModule['Runner']>;
+
+/** The in-process automation runner of --automate (undefined without it); rules errors are usage errors. */
+async function runnerFor(
+  values: Readonly<Record<string, unknown>>,
+  io: CliIo,
+): Promise<{ runner: AlertRunner; automation: AutomationModule; close(): void } | undefined> {
+  if (typeof values.automate !== 'string') return undefined;
+  const automation = await import('#automation');
+  const rules = await automation.loadAutomationRules(values.automate);
+  const audit = new automation.AuditLog(values.auditLog as string);
+  const runner = new automation.Runner({
+    rules,
+    context: automation.createActionContext({
+      env: io.env,
+      ...(typeof values.kubeconfig === 'string' ? { kubeconfig: values.kubeconfig } : {}),
+    }),
+    audit,
+    onRecord: (r) =>
+      io.stderr(`palisade: automation: ${r.result} ${r.mode} ${r.rule} ${r.action}: ${r.reason} [${r.runId}]\n`),
+  });
+  return { runner, automation, close: () => audit.close() };
+}
+
+/** Waits for the automation runs and reports them; false when an action failed. */
+async function closeRunner(
+  automating: NonNullable<Awaited<ReturnType<typeof runnerFor>>>,
+  io: CliIo,
+): Promise<boolean> {
+  const s = await automating.runner.drain();
+  automating.close();
+  io.stderr(
+    `palisade: automation: ${s.results.applied} applied, ${s.results.planned} planned, ${s.results.skipped} skipped, ${s.results.failed} failed; batch ${automating.runner.batchId}\n`,
+  );
+  return s.results.failed === 0;
 }
 
 /** Flushes the forwarder and reports what it sent; false when some alert was not delivered. */
@@ -186,7 +274,8 @@ Examples:
       if (inputProblems <= SHOWN_DIAGNOSTICS)
         io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
     };
-    const forwarder = forwarderFor(threats, values.forward);
+    const forwarder = forwarderFor(threats, values);
+    const automating = await runnerFor(values, io);
 
     const sig = follow && !commandOptions.signal ? processSignal() : undefined;
     const signal = commandOptions.signal ?? sig?.signal;
@@ -221,6 +310,7 @@ Examples:
         severities.add(alert.severity);
         ids.add(alert.id);
         forwarder?.enqueue(alert);
+        automating?.runner.submit(automating.automation.subjectFromAlert(alert));
         if (format === 'jsonl') await io.stdout(threats.alertJsonLine(alert));
         else if (follow) await io.stdout(threats.alertLine(alert));
         else table.push(alert);
@@ -249,6 +339,7 @@ Examples:
     let code: ExitCode = failing(severities, values.failOn as string) ? EXIT.policy : EXIT.ok;
     if (values.strict === true && inputProblems + ruleErrors > 0) code = EXIT.usage;
     if (forwarder && !(await closeForwarder(forwarder, io))) code = EXIT.runtime;
+    if (automating && !(await closeRunner(automating, io))) code = EXIT.runtime;
     io.setExitCode(code);
   });
   return command;
@@ -304,7 +395,19 @@ const SERVE_ONLY: readonly OptionDef[] = [
   },
 ];
 
-const FROM_DETECT = ['rules', 'skipBuiltin', 'disableRule', 'forward', 'dedupWindow', 'incidentWindow', 'maxEventSize'];
+const FROM_DETECT = [
+  'rules',
+  'skipBuiltin',
+  'disableRule',
+  'forward',
+  'forwardTokenFile',
+  'automate',
+  'auditLog',
+  'kubeconfig',
+  'dedupWindow',
+  'incidentWindow',
+  'maxEventSize',
+];
 
 export const SERVE_OPTIONS: readonly OptionDef[] = [
   ...SERVE_ONLY,
@@ -379,7 +482,8 @@ Example:
       )
         io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
     };
-    const forwarder = forwarderFor(threats, values.forward);
+    const forwarder = forwarderFor(threats, values);
+    const automating = await runnerFor(values, io);
 
     // Rules first: a broken rule file is a usage error before the port is opened.
     const loaded = await threats.loadRules({
@@ -436,6 +540,7 @@ Example:
     try {
       for await (const alert of run) {
         forwarder?.enqueue(alert);
+        automating?.runner.submit(automating.automation.subjectFromAlert(alert));
         await io.stdout(format === 'jsonl' ? threats.alertJsonLine(alert) : threats.alertLine(alert));
       }
     } finally {
@@ -459,6 +564,7 @@ Example:
     );
     let code: ExitCode = EXIT.ok;
     if (forwarder && !(await closeForwarder(forwarder, io))) code = EXIT.runtime;
+    if (automating && !(await closeRunner(automating, io))) code = EXIT.runtime;
     io.setExitCode(code);
   });
   return command;
