@@ -15,7 +15,39 @@
  * import { detect, readEvents } from 'palisade';
  * const run = detect(readEvents(['audit.log']), { rules: ['my-rules.yaml'] });
  * for await (const alert of run) console.log(alert.ruleId, alert.count, alert.actor.user);
+ *
+ * @example
+ * import { createActionContext, loadAutomationRules, readSubjects, Runner } from 'palisade';
+ * const runner = new Runner({ rules: await loadAutomationRules('automations.yaml'), context: createActionContext() });
+ * for (const subject of (await readSubjects('alerts.jsonl')).subjects) runner.submit(subject);
+ * console.log((await runner.drain()).results);
  */
+
+export {
+  type Action,
+  ActionError,
+  type ActionOutcome,
+  AuditLog,
+  type AutomationRules,
+  actionRegistry,
+  azureRoleDefinition,
+  clusterRoleYaml,
+  createActionContext,
+  loadAutomationRules,
+  parseAutomationRules,
+  parseSubjects,
+  Runner,
+  type RunnerOptions,
+  type RunRecord,
+  readAuditLog,
+  readSubjects,
+  requiredPermissions,
+  type Subject,
+  startAutomationServer,
+  subjectFromAlert,
+  subjectFromFinding,
+  undoRuns,
+} from '#automation';
 export type {
   Alert,
   AlertActor,
