@@ -208,6 +208,103 @@ describe('ARM client', { skip: OPENSSL_SKIP }, () => {
     assert.deepEqual([unavailable.transient, unavailable.status, unavailable.retryAfterMs], [true, 503, undefined]);
   });
 
+  it('polls an operation ARM names in a 200 answer (Azure-AsyncOperation), not taking the 200 body as the result', async () => {
+    api.asyncPatch(ACCOUNT, { via: 'azure-asyncoperation', polls: 1, answer: 200 });
+    const result = await client().patch(ACCOUNT, V, { properties: { minimumTlsVersion: 'TLS1_2' } });
+    assert.equal((result.properties as Record<string, unknown>).minimumTlsVersion, 'TLS1_2');
+    assert.deepEqual(
+      api.calls.map((c) => `${c.method} ${c.path.includes('operationStatuses') ? 'operation' : c.path}`),
+      [`PATCH ${ACCOUNT}`, 'GET operation', 'GET operation', `GET ${ACCOUNT}`],
+    );
+  });
+
+  it('reports a throttled poll as transient with its Retry-After, uncapped, when it outlasts the poll budget', async () => {
+    api.asyncPatch(ACCOUNT, { via: 'azure-asyncoperation', polls: 0, throttleFirstPoll: 7200 });
+    const error = await rejection(client().patch(ACCOUNT, V, { properties: { minimumTlsVersion: 'TLS1_2' } }));
+    assert.deepEqual([error.transient, error.status, error.retryAfterMs], [true, 429, 7_200_000]);
+    assert.equal(
+      error.message,
+      `PATCH ${ACCOUNT}: polling the operation: HTTP 429: TooManyRequests: The request was throttled; retry after the interval in Retry-After.`,
+    );
+    api.throttleNext(1, 86_400);
+    assert.equal((await rejection(client().get(ACCOUNT, V))).retryAfterMs, 86_400_000);
+  });
+
+  it('retries a 409 only when another operation is in progress, and names a lock that blocks a write', async () => {
+    const conflicts: [{ code: string; message: string }, boolean][] = [
+      [
+        {
+          code: 'AnotherOperationInProgress',
+          message: 'Another operation on this or a dependent resource is in progress.',
+        },
+        true,
+      ],
+      [{ code: 'Conflict', message: 'Cannot modify this account because another operation is in progress.' }, true],
+      [
+        { code: 'OperationNotAllowed', message: 'An update is being applied to the account; please retry later.' },
+        true,
+      ],
+      [{ code: 'Conflict', message: "The account 'stweb' is in the Failed provisioning state." }, false],
+    ];
+    const seen: [string, boolean][] = [];
+    for (const [error] of conflicts) {
+      api.failNext(1, 409, error);
+      const failure = await rejection(client().patch(ACCOUNT, V, { properties: { allowBlobPublicAccess: false } }));
+      assert.equal(failure.status, 409);
+      seen.push([failure.message, failure.transient]);
+    }
+    assert.deepEqual(seen, [
+      [
+        `PATCH ${ACCOUNT}: HTTP 409: AnotherOperationInProgress: Another operation on this or a dependent resource is in progress.`,
+        true,
+      ],
+      [
+        `PATCH ${ACCOUNT}: HTTP 409: Conflict: Cannot modify this account because another operation is in progress.`,
+        true,
+      ],
+      [
+        `PATCH ${ACCOUNT}: HTTP 409: OperationNotAllowed: An update is being applied to the account; please retry later.`,
+        true,
+      ],
+      [
+        `PATCH ${ACCOUNT}: HTTP 409: Conflict: The account 'stweb' is in the Failed provisioning state. (the current state of the resource conflicts with the request, so it is not retried)`,
+        false,
+      ],
+    ]);
+
+    api.lock(ACCOUNT);
+    const locked = await rejection(client().patch(ACCOUNT, V, { properties: { allowBlobPublicAccess: false } }));
+    assert.deepEqual([locked.transient, locked.status], [false, 409]);
+    assert.equal(
+      locked.message,
+      `PATCH ${ACCOUNT}: HTTP 409: ScopeLocked: The scope '${ACCOUNT}' cannot perform write operation because following scope(s) are locked: '${SUB}/resourceGroups/rg-web'. Please remove the lock and try again. (a resource lock (ScopeLocked) blocks the write: remove or relax the lock on the scope ARM names (az lock list), or apply the change by hand)`,
+    );
+    assert.equal(
+      (api.resource(ACCOUNT)?.properties as Record<string, unknown> | undefined)?.allowBlobPublicAccess,
+      true,
+    );
+  });
+
+  it('refuses a plain-http endpoint unless it is a loopback host (the bearer token would travel in clear)', () => {
+    for (const endpoint of ['http://management.example.com', 'http://10.0.0.4:8443', 'http://127.0.0.1.example.com']) {
+      assert.throws(
+        () => createArmClient({ endpoint }),
+        (error: unknown) =>
+          error instanceof ActionError &&
+          error.message ===
+            `ARM endpoint "${endpoint}" is plain http: refused, since the bearer token would travel in clear text (use https; http is accepted for loopback test servers only)`,
+      );
+    }
+    for (const endpoint of [
+      'http://127.0.0.1:8080',
+      'http://localhost:8080/',
+      'http://[::1]:8080',
+      'https://management.example.com',
+    ]) {
+      assert.doesNotThrow(() => createArmClient({ endpoint }), endpoint);
+    }
+  });
+
   it('maps 403 to a failure that is not retried, with ARM code and message', async () => {
     api.deny(ACCOUNT);
     const error = await rejection(client().patch(ACCOUNT, V, { properties: { allowBlobPublicAccess: false } }));

@@ -1,9 +1,11 @@
 /**
  * The ARM REST client of the Azure actions: GET and PATCH on resources by id, with a bearer token
  * from an @azure/identity credential (DefaultAzureCredential unless one is given), long-running
- * operations followed to the end, and ARM's answers mapped to ActionError: 429, 408, 409 and 5xx
- * are transient (the runner retries them, honouring Retry-After); 401/403 and other refusals fail
- * at once with ARM's `{error: {code, message}}` in the message.
+ * operations followed to the end, and ARM's answers mapped to ActionError: 429, 408 and 5xx, and
+ * the 409s that mean another operation is in progress, are transient (the runner retries them,
+ * honouring Retry-After); 401/403, resource locks (409 ScopeLocked) and other refusals fail at once
+ * with ARM's `{error: {code, message}}` in the message. The token is only sent over https (or to a
+ * loopback test server).
  * Source: ARM REST API reference (https://learn.microsoft.com/rest/api/azure/) and its guidance on
  * asynchronous operations (https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations).
  */
@@ -76,15 +78,72 @@ function header(res: HttpResponse, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The ActionError a non-2xx ARM answer means: transient for 408/409/429/5xx, with Retry-After. */
+/** `{error: {code, message}}` of an ARM answer, as its parts (empty strings when absent). */
+function armErrorParts(body: string): { code: string; message: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { code: '', message: '' };
+  }
+  if (!isRecord(parsed)) return { code: '', message: '' };
+  const error = isRecord(parsed.error) ? parsed.error : parsed;
+  return {
+    code: typeof error.code === 'string' ? error.code : '',
+    message: typeof error.message === 'string' ? error.message : '',
+  };
+}
+
+/** 409 codes that mean "another operation holds the resource: try again". */
+const RETRYABLE_CONFLICT_CODES = new Set([
+  'anotheroperationinprogress',
+  'conflictingconcurrentwritenotallowed',
+  'pessimisticconcurrencyconflict',
+]);
+
+/** A 409 message asking to try again later (another operation in progress, retry hints). */
+const RETRY_HINT = /\b(?:another operation|in progress|try again|retry)\b/i;
+
+/**
+ * Whether a 409 is worth retrying, and if not what blocks the request. A resource lock
+ * (`ScopeLocked`) stays until someone removes it, even though ARM's message says "try again".
+ */
+function conflictOf(body: string): { transient: boolean; blocker?: string } {
+  const { code, message } = armErrorParts(body);
+  if (code.toLowerCase() === 'scopelocked') {
+    return {
+      transient: false,
+      blocker:
+        'a resource lock (ScopeLocked) blocks the write: remove or relax the lock on the scope ARM names (az lock list), or apply the change by hand',
+    };
+  }
+  if (RETRYABLE_CONFLICT_CODES.has(code.toLowerCase()) || RETRY_HINT.test(message)) return { transient: true };
+  return {
+    transient: false,
+    blocker: 'the current state of the resource conflicts with the request, so it is not retried',
+  };
+}
+
+/**
+ * The ActionError a non-2xx ARM answer means: transient for 408/429/5xx and for the 409s that ask
+ * to try again, with Retry-After as ARM gave it (the runner caps the wait).
+ */
 function armFailure(res: HttpResponse, what: string): ActionError {
   const text = armErrorText(res.body) ?? (res.body.length > 300 ? `${res.body.slice(0, 300)}…` : res.body).trim();
   const wait = retryAfterMs(res.headers['retry-after']);
-  return new ActionError(`${what}: HTTP ${res.status}${text ? `: ${text}` : ''}`, {
-    transient: isTransientStatus(res.status) || res.status === 409,
+  const conflict = res.status === 409 ? conflictOf(res.body) : undefined;
+  const blocker = conflict?.blocker === undefined ? '' : ` (${conflict.blocker})`;
+  return new ActionError(`${what}: HTTP ${res.status}${text ? `: ${text}` : ''}${blocker}`, {
+    transient: conflict?.transient ?? isTransientStatus(res.status),
     status: res.status,
     ...(wait === undefined ? {} : { retryAfterMs: wait }),
   });
+}
+
+/** Loopback hosts, the only ones the bearer token may be sent to over plain http. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
 function parseObject(res: HttpResponse, what: string): Record<string, unknown> {
@@ -117,6 +176,11 @@ export function createArmClient(options: ArmClientOptions = {}): ArmClient {
     origin = url.origin;
   } catch {
     throw new ActionError(`ARM endpoint "${endpoint}" is not an http(s) URL`);
+  }
+  if (origin.startsWith('http:') && !isLoopback(new URL(origin).hostname)) {
+    throw new ActionError(
+      `ARM endpoint "${endpoint}" is plain http: refused, since the bearer token would travel in clear text (use https; http is accepted for loopback test servers only)`,
+    );
   }
   const scope = `${endpoint}/.default`;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -233,7 +297,12 @@ export function createArmClient(options: ArmClientOptions = {}): ArmClient {
       }
       await sleep(wait);
       last = await send('GET', url);
-      if (last.status === 429) continue;
+      if (last.status === 429) {
+        // Throttled: wait as asked within the budget, else let the runner retry the step later.
+        const again = retryAfterMs(last.headers['retry-after']) ?? pollIntervalMs;
+        if (Date.now() + again > deadline) throw armFailure(last, `${what}: polling the operation`);
+        continue;
+      }
       if (asyncOperation !== undefined) {
         if (last.status !== 200) throw armFailure(last, `${what}: polling the operation`);
         const body = parseObject(last, `${what}: polling the operation`);
@@ -255,7 +324,11 @@ export function createArmClient(options: ArmClientOptions = {}): ArmClient {
     const url = resourceUrl(id, apiVersion, 'PATCH');
     const what = `PATCH ${id}`;
     const res = await send('PATCH', url, body);
-    if (res.status === 200 && res.body.trim() !== '') return parseObject(res, what);
+    // A 200 is final unless it names an operation to follow (some providers answer 200 with
+    // Azure-AsyncOperation while the change is still being made).
+    if (res.status === 200 && res.body.trim() !== '' && header(res, 'azure-asyncoperation') === undefined) {
+      return parseObject(res, what);
+    }
     if (![200, 201, 202, 204].includes(res.status)) throw armFailure(res, what);
     await follow(res, what);
     const after = await get(id, apiVersion);

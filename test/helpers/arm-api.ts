@@ -8,11 +8,14 @@
  * - `PATCH {id}?api-version=...`: a JSON merge patch (RFC 7386) of the stored object (id, name and
  *   type are kept), answering 200 with the result, or 202 with an operation to poll when the test
  *   asked for it (`asyncPatch`): `Azure-AsyncOperation` (`{status: InProgress|Succeeded|Failed}`) or
- *   `Location` (202 while running, then 200 with the resource or an error status);
+ *   `Location` (202 while running, then 200 with the resource or an error status); an
+ *   Azure-AsyncOperation can also start with 200 and the resource as it was;
+ * - resource providers that ignore null in a PATCH (`ignoreNulls`: null members are dropped
+ *   rather than removing the property, as many providers read null as "leave unchanged");
  * - 400 `MissingApiVersionParameter` without api-version; 401 `InvalidAuthenticationToken` unless
  *   the bearer token is one the token endpoint issued for this server's audience;
- * - injected failures: `throttleNext` (429 with Retry-After), `failNext` (any status), `deny`
- *   (403 `AuthorizationFailed` for one id).
+ * - injected failures: `throttleNext` (429 with Retry-After), `failNext` (any status and error),
+ *   `deny` (403 `AuthorizationFailed` for one id), `lock` (409 `ScopeLocked` on writes to one id).
  * The token endpoint answers `GET ?api-version=2019-08-01&resource=...` with the `X-IDENTITY-HEADER`
  * secret, as ManagedIdentityCredential calls it when IDENTITY_ENDPOINT and IDENTITY_HEADER are set.
  */
@@ -44,6 +47,24 @@ export interface AsyncPatchOptions {
   readonly outcome?: 'Succeeded' | 'Failed';
   /** The error a failed operation reports (default OperationFailed). */
   readonly error?: { readonly code: string; readonly message: string };
+  /**
+   * Status of the answer to the PATCH (default 202). 200 (Azure-AsyncOperation only) carries the
+   * resource as it was, the change still to come.
+   */
+  readonly answer?: 200 | 202;
+  /**
+   * The operation ends as asked, but the poll that would report the end answers this status
+   * instead (a gateway failure after the change took effect).
+   */
+  readonly finalPollStatus?: number;
+  /** The first poll answers 429 with this Retry-After (seconds), the operation left as it is. */
+  readonly throttleFirstPoll?: number;
+}
+
+/** An ARM error body: `{error: {code, message}}`. */
+export interface ArmErrorBody {
+  readonly code: string;
+  readonly message: string;
 }
 
 export interface ArmApi {
@@ -69,13 +90,20 @@ export interface ArmApi {
   remove(id: string): void;
   /** The next `n` ARM requests answer 429 with Retry-After. */
   throttleNext(n: number, retryAfterSeconds: number): void;
-  /** The next `n` ARM requests (after authentication) answer `status`. */
-  failNext(n: number, status: number): void;
+  /** The next `n` ARM requests (after authentication) answer `status`, with `error` when given. */
+  failNext(n: number, status: number, error?: ArmErrorBody): void;
   /** Requests on this id answer 403 AuthorizationFailed: reads (GET), writes (PATCH) or both (default). */
   deny(id: string, what?: 'read' | 'write' | 'all'): void;
   /** The next PATCH of this id is a long-running operation. */
   asyncPatch(id: string, options: AsyncPatchOptions): void;
-  /** Forgets every injected failure, denial and pending asyncPatch. */
+  /** A CanNotDelete/ReadOnly lock on this id: PATCHes answer 409 `ScopeLocked`. */
+  lock(id: string): void;
+  /**
+   * PATCHes of resources of this ARM type drop null members instead of removing the property
+   * (a resource provider that reads null as "leave unchanged").
+   */
+  ignoreNulls(type: string): void;
+  /** Forgets every injected failure, denial, lock, null-ignoring type and pending asyncPatch. */
   resetFailures(): void;
   close(): Promise<void>;
 }
@@ -86,6 +114,7 @@ interface Operation {
   readonly options: AsyncPatchOptions;
   pollsLeft: number;
   done: boolean;
+  polled: number;
   readonly apiVersion: string;
 }
 
@@ -103,6 +132,16 @@ export function mergePatch(target: Json | undefined, patch: Json): Json {
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
     else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}
+
+/** The patch without its null members (at any depth), as a provider that ignores null reads it. */
+function withoutNulls(patch: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) continue;
+    out[key] = isObject(value) ? withoutNulls(value) : value;
   }
   return out;
 }
@@ -140,10 +179,12 @@ export async function startArmApi(dir: string, name = 'arm'): Promise<ArmApi> {
   const tokenRequests: string[] = [];
   const denied = new Map<string, 'read' | 'write' | 'all'>();
   const asyncNext = new Map<string, AsyncPatchOptions>();
+  const locked = new Set<string>();
+  const nullIgnoring = new Set<string>();
   const operations = new Map<string, Operation>();
   const identitySecret = randomBytes(12).toString('hex');
   let throttle = { n: 0, seconds: 0 };
-  let failures = { n: 0, status: 500 };
+  let failures: { n: number; status: number; error?: ArmErrorBody } = { n: 0, status: 500 };
   let lifetimeSeconds = 3600;
   let issued = 0;
   let url = '';
@@ -202,9 +243,21 @@ export async function startArmApi(dir: string, name = 'arm'): Promise<ArmApi> {
   }
 
   function poll(res: ServerResponse, op: Operation, opId: string): void {
+    op.polled++;
+    if (op.polled === 1 && op.options.throttleFirstPoll !== undefined) {
+      armError(res, 429, 'TooManyRequests', 'The request was throttled; retry after the interval in Retry-After.', {
+        'retry-after': String(op.options.throttleFirstPoll),
+      });
+      return;
+    }
     const running = op.pollsLeft > 0;
     if (running) op.pollsLeft--;
     else finish(op);
+    if (!running && op.options.finalPollStatus !== undefined) {
+      const status = op.options.finalPollStatus;
+      armError(res, status, 'GatewayError', `The test server lost the answer of operation '${opId}' (HTTP ${status}).`);
+      return;
+    }
     const outcome = op.options.outcome ?? 'Succeeded';
     const error = op.options.error ?? {
       code: 'OperationFailed',
@@ -274,6 +327,10 @@ export async function startArmApi(dir: string, name = 'arm'): Promise<ArmApi> {
     }
     if (failures.n > 0) {
       failures.n--;
+      if (failures.error) {
+        armError(res, failures.status, failures.error.code, failures.error.message);
+        return;
+      }
       const code =
         failures.status === 409
           ? 'Conflict'
@@ -335,7 +392,18 @@ export async function startArmApi(dir: string, name = 'arm'): Promise<ArmApi> {
       armError(res, 400, 'InvalidRequestContent', 'The request content is not a JSON object.');
       return;
     }
-    const { id: _id, name: _name, type: _type, ...patch } = body;
+    if (locked.has(key)) {
+      const group = path.split('/').slice(0, 5).join('/');
+      armError(
+        res,
+        409,
+        'ScopeLocked',
+        `The scope '${path}' cannot perform write operation because following scope(s) are locked: '${group}'. Please remove the lock and try again.`,
+      );
+      return;
+    }
+    const { id: _id, name: _name, type: _type, ...sent } = body;
+    const patch = nullIgnoring.has(typeOf(path).toLowerCase()) ? withoutNulls(sent) : sent;
     const pending = asyncNext.get(key);
     if (pending) {
       asyncNext.delete(key);
@@ -346,9 +414,14 @@ export async function startArmApi(dir: string, name = 'arm'): Promise<ArmApi> {
         options: pending,
         pollsLeft: pending.polls,
         done: false,
+        polled: 0,
         apiVersion,
       });
       const target = operationUrl(opId, apiVersion);
+      if (pending.answer === 200 && pending.via === 'azure-asyncoperation') {
+        json(res, 200, stored, { 'azure-asyncoperation': target, 'retry-after': '0' });
+        return;
+      }
       json(res, 202, undefined, {
         ...(pending.via === 'azure-asyncoperation' ? { 'azure-asyncoperation': target } : { location: target }),
         'retry-after': '0',
@@ -404,8 +477,8 @@ export async function startArmApi(dir: string, name = 'arm'): Promise<ArmApi> {
     throttleNext(n, retryAfterSeconds) {
       throttle = { n, seconds: retryAfterSeconds };
     },
-    failNext(n, status) {
-      failures = { n, status };
+    failNext(n, status, error) {
+      failures = { n, status, ...(error ? { error } : {}) };
     },
     deny(id, what = 'all') {
       denied.set(id.toLowerCase(), what);
@@ -413,11 +486,19 @@ export async function startArmApi(dir: string, name = 'arm'): Promise<ArmApi> {
     asyncPatch(id, options) {
       asyncNext.set(id.toLowerCase(), options);
     },
+    lock(id) {
+      locked.add(id.toLowerCase());
+    },
+    ignoreNulls(type) {
+      nullIgnoring.add(type.toLowerCase());
+    },
     resetFailures() {
       throttle = { n: 0, seconds: 0 };
       failures = { n: 0, status: 500 };
       denied.clear();
       asyncNext.clear();
+      locked.clear();
+      nullIgnoring.clear();
     },
     async close() {
       for (const server of [armServer, identityServer]) {

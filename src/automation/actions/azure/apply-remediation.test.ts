@@ -12,11 +12,13 @@ import { createArmClient } from '../../arm.ts';
 import { createHttpPoster } from '../../http.ts';
 import { subjectFromFinding } from '../../subject.ts';
 import { type ActionContext, ActionError, type ActionOutcome, type ArmClient } from '../../types.ts';
-import { applyRemediation } from './apply-remediation.ts';
+import { applyRemediation, renderCheckPatch } from './apply-remediation.ts';
 
 const SUB = '/subscriptions/3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b';
 const ID = `${SUB}/resourceGroups/rg-web/providers/Microsoft.Storage/storageAccounts/stweb`;
 const COSMOS = `${SUB}/resourceGroups/rg-catalog/providers/Microsoft.DocumentDB/databaseAccounts/cosmos1`;
+const VAULT = `${SUB}/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-prod`;
+const ARO = `${SUB}/resourceGroups/rg-aro/providers/Microsoft.RedHatOpenShift/openShiftClusters/aro-prod`;
 const PATCH = { properties: { allowBlobPublicAccess: false } };
 
 function storageAccount(properties: JsonObject): JsonObject {
@@ -28,6 +30,22 @@ function storageAccount(properties: JsonObject): JsonObject {
     kind: 'StorageV2',
     sku: { name: 'Standard_LRS', tier: 'Standard' },
     properties: { provisioningState: 'Succeeded', minimumTlsVersion: 'TLS1_2', ...properties },
+  };
+}
+
+function keyVault(properties: JsonObject): JsonObject {
+  return {
+    id: VAULT,
+    name: 'kv-prod',
+    type: 'Microsoft.KeyVault/vaults',
+    location: 'westeurope',
+    properties: {
+      tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      sku: { family: 'A', name: 'standard' },
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      ...properties,
+    },
   };
 }
 
@@ -88,20 +106,38 @@ describe('azure:apply-remediation', { skip: OPENSSL_SKIP }, () => {
     api.resetFailures();
   });
 
-  function run(finding: Finding, dryRun: boolean, params: { apiVersion?: string } = {}): Promise<ActionOutcome> {
+  function run(
+    finding: Finding,
+    dryRun: boolean,
+    params: { apiVersion?: string } = {},
+    retry: { attempt: number; state: Record<string, unknown> } = { attempt: 1, state: {} },
+  ): Promise<ActionOutcome> {
     const subject = subjectFromFinding(finding);
     return applyRemediation.run(
-      { params: applyRemediation.params.parse(params), subject, target: subject.target, rule: 'fix-storage', dryRun },
+      {
+        params: applyRemediation.params.parse(params),
+        subject,
+        target: subject.target,
+        rule: 'fix-storage',
+        dryRun,
+        attempt: retry.attempt,
+        state: retry.state,
+      },
       ctx,
     );
   }
 
   function undo(outcome: ActionOutcome, dryRun = false): Promise<ActionOutcome> {
     assert.ok(outcome.undo && applyRemediation.undo);
+    const id = String(outcome.undo.id);
     return applyRemediation.undo(
       {
         data: outcome.undo,
-        target: { type: 'azure', id: ID, resourceType: 'Microsoft.Storage/storageAccounts' },
+        target: {
+          type: 'azure',
+          id,
+          resourceType: id === VAULT ? 'Microsoft.KeyVault/vaults' : 'Microsoft.Storage/storageAccounts',
+        },
         dryRun,
       },
       ctx,
@@ -227,8 +263,160 @@ describe('azure:apply-remediation', { skip: OPENSSL_SKIP }, () => {
       outcome.reason,
       `the ARM patch of check PAL-AZR-0163 for ${COSMOS} still holds the placeholder <allowed-ip-or-cidr>; fill it in and apply it by hand: ${finding.remediation.armPatch}`,
     );
-    const rendered = { ...finding, remediation: { ...finding.remediation, armPatch: '{"tags":{"owner":"{name}"}}' } };
-    assert.match((await run(rendered, false)).reason, /still holds the placeholder \{name\}/);
+    assert.deepEqual(api.calls, []);
+  });
+
+  it('takes the patch from the check, never from the finding: a patch the check does not give is refused', async () => {
+    api.put(storageAccount({ allowBlobPublicAccess: true }));
+    const finding = findingOf('PAL-AZR-0103', storageAccount({ allowBlobPublicAccess: true }));
+    const injected = '{"properties":{"allowBlobPublicAccess":true,"networkAcls":{"defaultAction":"Allow"}}}';
+    const forged = { ...finding, remediation: { ...finding.remediation, armPatch: injected } };
+    assert.deepEqual(await run(forged, false), {
+      result: 'skipped',
+      reason: `the ARM patch in the input (${injected}) is not the one check PAL-AZR-0103 gives for ${ID} ({"properties":{"allowBlobPublicAccess":false}}): the input's patch is refused and nothing is applied`,
+    });
+    assert.deepEqual(api.calls, []);
+
+    // The same patch written differently is the check's; the input's api-version is not used.
+    const respaced = {
+      ...finding,
+      remediation: {
+        ...finding.remediation,
+        armPatch: '{ "properties": { "allowBlobPublicAccess": false } }',
+        armApiVersion: '2099-01-01',
+      },
+    };
+    assert.equal((await run(respaced, true)).result, 'planned');
+    assert.deepEqual(calls(), [{ method: 'GET', path: ID, apiVersion: '2023-05-01', body: undefined }]);
+    // A finding that carries no patch at all still gets the check's.
+    const { armPatch: _patch, armApiVersion: _version, ...bare } = finding.remediation;
+    assert.equal((await run({ ...finding, remediation: bare }, false)).result, 'applied');
+    assert.deepEqual(api.resource(ID), storageAccount({ allowBlobPublicAccess: false }));
+  });
+
+  it('applies nothing for a check without an ARM patch, or an unknown check, whatever patch the input carries', async () => {
+    const cluster = {
+      id: ARO,
+      name: 'aro-prod',
+      type: 'Microsoft.RedHatOpenShift/openShiftClusters',
+      location: 'westeurope',
+      properties: { ingressProfiles: [{ name: 'default', visibility: 'Public' }] },
+    };
+    api.put(cluster);
+    const aro = findingOf('PAL-ARO-0002', cluster);
+    const injected = '{"properties":{"networkAcls":{"defaultAction":"Allow"}}}';
+    const forged = { ...aro, remediation: { ...aro.remediation, armPatch: injected, armApiVersion: '2023-11-22' } };
+    assert.deepEqual(await run(forged, false), {
+      result: 'skipped',
+      reason: `check PAL-ARO-0002 has no ARM patch, so the ARM patch in the input (${injected}) is not the check's and is ignored; fix it by hand: ${aro.remediation.summary}`,
+    });
+
+    api.put(storageAccount({ allowBlobPublicAccess: true }));
+    const finding = findingOf('PAL-AZR-0103', storageAccount({ allowBlobPublicAccess: true }));
+    assert.deepEqual(await run({ ...finding, checkId: 'PAL-AZR-9999' }, false), {
+      result: 'skipped',
+      reason: `PAL-AZR-9999 is not a Palisade check: there is no ARM patch to apply to ${ID} (the input's patch, if any, is never applied)`,
+    });
+    assert.deepEqual(api.calls, []);
+  });
+
+  it('refuses a target whose type the check does not address', async () => {
+    api.put(keyVault({}));
+    // A storage check's finding pointed at a Key Vault id.
+    const finding = findingOf('PAL-AZR-0103', { ...storageAccount({ allowBlobPublicAccess: true }), id: VAULT });
+    assert.deepEqual(await run(finding, false), {
+      result: 'skipped',
+      reason: `${VAULT} is a Microsoft.KeyVault/vaults, not a type check PAL-AZR-0103 addresses (Microsoft.Storage/storageAccounts): its ARM patch is not applied`,
+    });
+    assert.deepEqual(api.calls, []);
+    assert.deepEqual(api.resource(VAULT), keyVault({}));
+  });
+
+  it('reports a retried step whose PATCH took effect as applied, with the undo noted before the write', async () => {
+    api.put(storageAccount({ allowBlobPublicAccess: true }));
+    // The change is made, but the poll that would report it fails: the runner retries the step.
+    api.asyncPatch(ID, { via: 'azure-asyncoperation', polls: 0, finalPollStatus: 503 });
+    const finding = findingOf('PAL-AZR-0103', storageAccount({ allowBlobPublicAccess: true }));
+    const state: Record<string, unknown> = {};
+    await assert.rejects(run(finding, false, {}, { attempt: 1, state }), {
+      name: 'ActionError',
+      transient: true,
+      status: 503,
+    });
+    assert.deepEqual(api.resource(ID), storageAccount({ allowBlobPublicAccess: false }));
+
+    api.calls.length = 0;
+    const retried = await run(finding, false, {}, { attempt: 2, state });
+    assert.deepEqual(retried, {
+      result: 'applied',
+      reason: `patched ${ID} (api-version 2023-05-01): properties.allowBlobPublicAccess to false (was true), the fix of check PAL-AZR-0103 "Storage account allows anonymous blob access" (the earlier attempt's change took effect before it failed; attempt 2 found it in place)`,
+      undo: {
+        id: ID,
+        apiVersion: '2023-05-01',
+        patch: PATCH,
+        restore: { properties: { allowBlobPublicAccess: true } },
+      },
+    });
+    assert.deepEqual(
+      calls().map((c) => c.method),
+      ['GET'],
+    );
+    assert.equal((await undo(retried)).result, 'applied');
+    assert.deepEqual(api.resource(ID), storageAccount({ allowBlobPublicAccess: true }));
+
+    // Another step (fresh state) that finds the fix in place did nothing: skipped.
+    await run(finding, false);
+    assert.equal((await run(finding, false, {}, { attempt: 2, state: {} })).result, 'skipped');
+  });
+
+  it('fails the undo when the provider ignores null and keeps the value the remediation set', async () => {
+    api.ignoreNulls('Microsoft.Storage/storageAccounts');
+    api.put(storageAccount({}));
+    const finding = findingOf('PAL-AZR-0103', storageAccount({}));
+    const applied = await run(finding, false);
+    assert.deepEqual(applied.undo?.restore, { properties: { allowBlobPublicAccess: null } });
+    await assert.rejects(undo(applied), (error: unknown) => {
+      assert.ok(error instanceof ActionError);
+      assert.equal(error.transient, false);
+      assert.equal(
+        error.message,
+        `PATCH ${ID}?api-version=2023-05-01 with {"properties":{"allowBlobPublicAccess":null}} was accepted, but Azure kept properties.allowBlobPublicAccess=false: the resource provider ignores null in a PATCH, so a value that was absent before the remediation cannot be removed this way. Restore it by hand: set the value the resource should have (absent before, it had the provider's default), e.g. az resource update --ids ${ID} --api-version 2023-05-01 --set properties.allowBlobPublicAccess=<value>`,
+      );
+      return true;
+    });
+    assert.deepEqual(api.resource(ID), storageAccount({ allowBlobPublicAccess: false }));
+  });
+
+  it('records no undo for Key Vault purge protection, which Azure does not allow reversing', async () => {
+    api.put(keyVault({}));
+    const finding = findingOf('PAL-AZR-0122', keyVault({}));
+    assert.deepEqual(await run(finding, true), {
+      result: 'planned',
+      reason: `would PATCH ${VAULT}?api-version=2026-02-01 with {"properties":{"enablePurgeProtection":true}}, setting properties.enablePurgeProtection to true (was absent) (check PAL-AZR-0122: ${finding.remediation.summary}); it could not be undone: Azure does not allow reversing it (Key Vault purge protection cannot be turned off once enabled)`,
+    });
+    const applied = await run(finding, false);
+    assert.deepEqual(applied, {
+      result: 'applied',
+      reason: `patched ${VAULT} (api-version 2026-02-01): properties.enablePurgeProtection to true (was absent), the fix of check PAL-AZR-0122 "${finding.title}"; no undo is recorded: Azure does not allow reversing it (Key Vault purge protection cannot be turned off once enabled)`,
+    });
+    assert.deepEqual(api.resource(VAULT), keyVault({ enablePurgeProtection: true }));
+
+    // Undo data recorded by an earlier version is refused without calling ARM.
+    api.calls.length = 0;
+    const old = {
+      result: 'applied' as const,
+      reason: '',
+      undo: {
+        id: VAULT,
+        apiVersion: '2026-02-01',
+        patch: { properties: { enablePurgeProtection: true } },
+        restore: { properties: { enablePurgeProtection: null } },
+      },
+    };
+    assert.deepEqual(await undo(old), {
+      result: 'skipped',
+      reason: `${VAULT} not restored: Azure does not allow reversing {"properties":{"enablePurgeProtection":true}} (Key Vault purge protection cannot be turned off once enabled)`,
+    });
     assert.deepEqual(api.calls, []);
   });
 
@@ -309,14 +497,33 @@ describe('azure:apply-remediation metadata', () => {
     assert.equal(applyRemediation.params.safeParse({ patch: '{}' }).success, false);
   });
 
-  it('needs read and write on the types the rule admits, or on everything', () => {
-    assert.deepEqual(applyRemediation.meta.permissions, { azure: ['*/read', '*/write'] });
+  it('is disruptive and needs exact read and write on the types a check can patch, never a wildcard', () => {
+    assert.equal(applyRemediation.meta.disruptive, true);
+    assert.match(applyRemediation.meta.description, /Disruptive: disabling public network access or shared keys/);
+    const everyType = [
+      'Microsoft.Compute/virtualMachines',
+      'Microsoft.ContainerRegistry/registries',
+      'Microsoft.DocumentDB/databaseAccounts',
+      'Microsoft.KeyVault/vaults',
+      'Microsoft.Sql/servers',
+      'Microsoft.Storage/storageAccounts',
+      'Microsoft.Web/sites',
+    ];
+    const exact = { azure: everyType.flatMap((t) => [`${t}/read`, `${t}/write`]) };
+    assert.deepEqual(applyRemediation.meta.permissions, exact);
     assert.ok(applyRemediation.permissionsFor);
-    assert.deepEqual(applyRemediation.permissionsFor({}, { azureTypes: [] }), { azure: ['*/read', '*/write'] });
+    assert.deepEqual(applyRemediation.permissionsFor({}, { azureTypes: [] }), exact);
     assert.deepEqual(
       applyRemediation.permissionsFor(
         {},
-        { azureTypes: ['Microsoft.Storage/storageAccounts', 'Microsoft.KeyVault/vaults'] },
+        {
+          azureTypes: [
+            'microsoft.storage/storageaccounts',
+            'Microsoft.KeyVault/vaults',
+            '*',
+            'Microsoft.Authorization/roleAssignments',
+          ],
+        },
       ),
       {
         azure: [
@@ -327,5 +534,37 @@ describe('azure:apply-remediation metadata', () => {
         ],
       },
     );
+    assert.deepEqual(applyRemediation.permissionsFor({}, { azureTypes: ['*'] }), { azure: [] });
+    const every = JSON.stringify(applyRemediation.meta.permissions);
+    assert.ok(!every.includes('*') && !every.includes('Microsoft.Authorization'), every);
+  });
+
+  it('fills in the check placeholders from the ARM id, in the parsed patch', () => {
+    const db = `${SUB}/resourceGroups/rg-data/providers/Microsoft.Sql/servers/sql-1/databases/db-"x"`;
+    assert.deepEqual(
+      renderCheckPatch(
+        '{"properties":{"n":"{name}","p":"{parentName}","g":"{resourceGroup}","s":"{subscriptionId}","i":"{id}"},"tags":{"{name}":"x"}}',
+        db,
+      ),
+      {
+        properties: {
+          n: 'db-"x"',
+          p: 'sql-1',
+          g: 'rg-data',
+          s: '3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b',
+          i: db,
+        },
+        tags: { 'db-"x"': 'x' },
+      },
+    );
+    // No resource group or parent in the id: the placeholders stay (and the action skips).
+    assert.deepEqual(
+      renderCheckPatch(
+        '{"a":"{resourceGroup}","b":"{parentName}","c":"{name}"}',
+        `${SUB}/providers/Microsoft.Security/pricings/VirtualMachines`,
+      ),
+      { a: '{resourceGroup}', b: '{parentName}', c: 'VirtualMachines' },
+    );
+    assert.equal(renderCheckPatch('{"a":"{name}"}', '/not/an/arm/id'), undefined);
   });
 });
