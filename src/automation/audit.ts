@@ -142,7 +142,7 @@ export function readAuditLog(file: string): { records: RunRecord[]; diagnostics:
       diagnostics.push({
         level: 'warning',
         code: 'audit.invalid-line',
-        message: `${file}:${index + 1}: ${message}; the line is ignored`,
+        message: `${message}; the line is ignored`,
         location: { file, line: index + 1 },
       });
     };

@@ -55,9 +55,9 @@ describe('automation input', () => {
     assert.deepEqual(
       read.diagnostics.map((d) => [d.location.line, d.message.replace(/\(.*\)/, '(...)')]),
       [
-        [2, 'mixed.jsonl:2: not JSON (...); the line is ignored'],
-        [3, 'mixed.jsonl:3: the line is not an alert record (...); it is ignored'],
-        [6, 'mixed.jsonl:6: the line is not an alert record (...); it is ignored'],
+        [2, 'not JSON (...); the line is ignored'],
+        [3, 'the line is not an alert record (...); it is ignored'],
+        [6, 'the line is not an alert record (...); it is ignored'],
       ],
     );
   });
@@ -69,16 +69,16 @@ describe('automation input', () => {
       .map((l) => JSON.parse(l) as unknown);
     const read = parseSubjects(JSON.stringify({ alerts: [...good, { bad: true }] }), 'batch.json');
     assert.equal(read.subjects.length, 7);
-    assert.match(read.diagnostics[0]?.message ?? '', /^batch\.json: alerts\[7\] is not an alert record/);
+    assert.match(read.diagnostics[0]?.message ?? '', /^alerts\[7\] is not an alert record/);
     const array = parseSubjects(JSON.stringify([good[0], 1]), 'array.json');
     assert.equal(array.subjects.length, 1);
-    assert.match(array.diagnostics[0]?.message ?? '', /^array\.json: item 1 is not an alert record/);
+    assert.match(array.diagnostics[0]?.message ?? '', /^item 1 is not an alert record/);
     assert.match(
       parseSubjects('"text"', 'text.json').diagnostics[0]?.message ?? '',
-      /^text\.json:1: the line is not an alert record/,
+      /^the line is not an alert record/,
     );
     const report = parseSubjects(JSON.stringify({ findings: [{ checkId: 'PAL-K8S-0001' }] }), 'partial.json');
     assert.equal(report.subjects.length, 0);
-    assert.match(report.diagnostics[0]?.message ?? '', /^partial\.json: findings\[0\] is not a finding/);
+    assert.match(report.diagnostics[0]?.message ?? '', /^findings\[0\] is not a finding/);
   });
 });

@@ -74,7 +74,7 @@ export function parseSubjects(text: string, file: string): ReadSubjects {
     diagnostics.push({
       level: 'warning',
       code: 'automation.invalid-input',
-      message: `${file}${line === undefined ? '' : `:${line}`}: ${message}`,
+      message,
       location: { file, ...(line === undefined ? {} : { line }) },
     });
   };

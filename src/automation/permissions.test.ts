@@ -63,6 +63,61 @@ describe('automation permissions', () => {
     assert.equal(role?.IsCustom, true);
   });
 
+  it('never prints a wildcard: a rule that admits any Azure type gets exact read and write on the types a check can patch', () => {
+    const unbounded = requiredPermissions(
+      parseAutomationRules(
+        `automations:
+  - name: fix-anything
+    mode: apply
+    trigger: { on: findings }
+    actions: [{ action: azure:apply-remediation }]
+  - name: fix-star
+    mode: apply
+    trigger: { on: findings, azure: { types: ['*', Microsoft.Authorization/roleAssignments] } }
+    actions: [{ action: azure:apply-remediation }]
+`,
+        'any.yaml',
+      ),
+    );
+    const types = [
+      'Microsoft.Compute/virtualMachines',
+      'Microsoft.ContainerRegistry/registries',
+      'Microsoft.DocumentDB/databaseAccounts',
+      'Microsoft.KeyVault/vaults',
+      'Microsoft.Sql/servers',
+      'Microsoft.Storage/storageAccounts',
+      'Microsoft.Web/sites',
+    ];
+    assert.deepEqual(
+      unbounded.azure,
+      types.flatMap((t) => [`${t}/read`, `${t}/write`]),
+    );
+    const role = JSON.stringify(azureRoleDefinition(unbounded));
+    assert.ok(!role.includes('*'), role);
+    assert.ok(!role.includes('Microsoft.Authorization'), role);
+    // Nor in the role of the rules above, Kubernetes included.
+    assert.ok(!JSON.stringify(azureRoleDefinition(required)).includes('*'));
+    assert.ok(!clusterRoleYaml(required).includes('*'));
+  });
+
+  it('refuses an action that asks for a wildcard Azure permission', () => {
+    const [automation] = rules.automations.filter((a) => a.name === 'fix-storage');
+    assert.ok(automation);
+    const [step] = automation.steps;
+    assert.ok(step);
+    const { permissionsFor: _dropped, ...action } = step.action;
+    const greedy = { ...action, meta: { ...action.meta, permissions: { azure: ['*/read', '*/write'] } } };
+    const forged = { ...rules, automations: [{ ...automation, steps: [{ ...step, action: greedy }] }] };
+    assert.throws(() => requiredPermissions(forged), {
+      message:
+        'azure:apply-remediation asks for the Azure permission "*/read", a wildcard: Palisade\'s generated role names exact actions only (a wildcard write includes Microsoft.Authorization/roleAssignments/write)',
+    });
+    assert.throws(
+      () => azureRoleDefinition({ kubernetes: [], azure: ['Microsoft.Storage/*'], subscriptions: [], actions: [] }),
+      /the role asks for the Azure permission "Microsoft\.Storage\/\*", a wildcard/,
+    );
+  });
+
   it('prints a ServiceAccount, ClusterRole and binding that parse as Kubernetes objects', () => {
     const docs = parseAllDocuments(clusterRoleYaml(required, { namespace: 'sec', name: 'responder' })).map(
       (d) => d.toJS() as Record<string, unknown>,
@@ -79,6 +134,19 @@ describe('automation permissions', () => {
       role.rules,
       required.kubernetes.map((r) => ({ ...r })),
     );
+  });
+
+  it('reads the target for trigger.labels, even when the actions only notify', () => {
+    const labelled = requiredPermissions(
+      parseAutomationRules(
+        'automations:\n  - name: n\n    mode: apply\n    trigger: { on: alerts, labels: { team: payments } }\n    actions: [{ action: notify:slack, params: { url: env:SLACK_URL } }]\n',
+        'l.yaml',
+      ),
+    );
+    const pods = labelled.kubernetes.find((r) => r.apiGroups.join() === '' && r.resources.includes('pods'));
+    assert.deepEqual(pods?.verbs, ['get']);
+    assert.ok(labelled.kubernetes.some((r) => r.apiGroups.join() === 'apps' && r.resources.includes('deployments')));
+    assert.deepEqual(labelled.actions, ['notify:slack']);
   });
 
   it('is empty for rules that only notify', () => {

@@ -3,6 +3,9 @@
  * a ClusterRole (with its ServiceAccount and ClusterRoleBinding) for the Kubernetes actions, and
  * an Azure custom role definition for the Azure actions, limited to the ARM types the triggers
  * admit (named in `trigger.azure.types`, or targeted by the checks `trigger.ids` selects).
+ * Azure permissions are exact actions: a wildcard is refused wherever it comes from (a wildcard
+ * write includes `Microsoft.Authorization/roleAssignments/write`, which would let the identity
+ * grant itself any role).
  */
 import { stringify } from 'yaml';
 import { matchesAnyGlob } from '#core';
@@ -12,7 +15,17 @@ import type { PermissionScope, Permissions, PolicyRule } from './types.ts';
 
 const ARM_TYPE = /^[A-Za-z]+\.[A-Za-z0-9.]+\/[A-Za-z0-9/]+$/;
 
-/** ARM types an automation's trigger admits; empty when it admits any. */
+/** Refuses a wildcard Azure permission: the generated role names exact actions only. */
+function exactAzurePermission(permission: string, by: string): string {
+  if (permission.includes('*')) {
+    throw new Error(
+      `${by} asks for the Azure permission "${permission}", a wildcard: Palisade's generated role names exact actions only (a wildcard write includes Microsoft.Authorization/roleAssignments/write)`,
+    );
+  }
+  return permission;
+}
+
+/** ARM types an automation's trigger admits; empty when it admits any (the actions then name their own). */
 export function azureTypesOf(automation: Automation): string[] {
   const { trigger } = automation;
   if (trigger.azure?.types) return [...trigger.azure.types];
@@ -26,6 +39,14 @@ export function azureTypesOf(automation: Automation): string[] {
   }
   return [...types].sort();
 }
+
+/** What `trigger.labels` reads: the kinds alerts and findings name as targets. */
+const LABEL_READS: readonly PolicyRule[] = [
+  { apiGroups: [''], resources: ['pods', 'nodes', 'namespaces', 'services', 'serviceaccounts'], verbs: ['get'] },
+  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'], verbs: ['get'] },
+  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['get'] },
+  { apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'], verbs: ['get'] },
+];
 
 export interface RequiredPermissions {
   /** Merged RBAC rules: one per (apiGroups, resources), verbs united and sorted. */
@@ -46,9 +67,16 @@ export function requiredPermissions(rules: AutomationRules): RequiredPermissions
   for (const automation of rules.automations) {
     const scope: PermissionScope = { azureTypes: azureTypesOf(automation) };
     for (const s of automation.trigger.azure?.subscriptions ?? []) subscriptions.add(s);
-    for (const step of automation.steps) {
-      actions.add(step.action.meta.id);
-      const needed: Permissions = step.action.permissionsFor?.(step.params, scope) ?? step.action.meta.permissions;
+    const steps: { id: string; needed: Permissions }[] = automation.steps.map((step) => ({
+      id: step.action.meta.id,
+      needed: step.action.permissionsFor?.(step.params, scope) ?? step.action.meta.permissions,
+    }));
+    // trigger.labels reads the target before any action runs.
+    if (automation.trigger.labels && Object.keys(automation.trigger.labels).length > 0) {
+      steps.push({ id: '', needed: { kubernetes: LABEL_READS } });
+    }
+    for (const { id, needed } of steps) {
+      if (id) actions.add(id);
       for (const rule of needed.kubernetes ?? []) {
         for (const resource of rule.resources) {
           const apiGroups = [...rule.apiGroups].sort();
@@ -61,7 +89,7 @@ export function requiredPermissions(rules: AutomationRules): RequiredPermissions
           for (const verb of rule.verbs) entry.verbs.add(verb);
         }
       }
-      for (const action of needed.azure ?? []) azure.add(action);
+      for (const action of needed.azure ?? []) azure.add(exactAzurePermission(action, id));
     }
   }
   // Resources of one API group with the same verbs share a rule.
@@ -138,6 +166,7 @@ export function azureRoleDefinition(
   options: { name?: string } = {},
 ): Record<string, unknown> | undefined {
   if (required.azure.length === 0) return undefined;
+  for (const permission of required.azure) exactAzurePermission(permission, 'the role');
   return {
     Name: options.name ?? 'Palisade automation',
     IsCustom: true,

@@ -274,8 +274,17 @@ describe('runner', () => {
   });
 
   it('holds the rate limits under a burst of 10,000 alerts and records the excess as skipped', async () => {
-    const own = recordingAction('notify:burst-a', async () => 'applied');
-    const other = recordingAction('notify:burst-b', async () => 'applied');
+    // Both actions take a little while, so that runs overlap; `all` counts them together.
+    const all = { active: 0, max: 0 };
+    const slow = async (): Promise<'applied'> => {
+      all.active++;
+      all.max = Math.max(all.max, all.active);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      all.active--;
+      return 'applied';
+    };
+    const own = recordingAction('notify:burst-a', slow);
+    const other = recordingAction('notify:burst-b', slow);
     const records: RunRecord[] = [];
     const runner = new Runner({
       rules: rules(
@@ -310,7 +319,8 @@ describe('runner', () => {
         .length,
       10_000 - 35,
     );
-    assert.ok(own.maxActive >= 1 && own.maxActive + other.maxActive <= 8 + 8);
+    // Never more than the concurrency bound at once, and the bound was used.
+    assert.equal(all.max, 8);
     assert.equal(runner.stats.limited, 20_000 - 60);
   });
 
@@ -546,6 +556,172 @@ describe('runner', () => {
         ['web-2', 'skipped', 'the target no longer exists'],
       ],
     );
+  });
+
+  it('lets runs on other targets pass a target that is busy', async () => {
+    const gates = new Map<string, () => void>();
+    const started: string[] = [];
+    const action = recordingAction('notify:gated', async (_, subject) => {
+      started.push(subject.id);
+      await new Promise<void>((resolve) => gates.set(subject.id, resolve));
+      return 'applied';
+    });
+    const runner = new Runner({
+      rules: rules([automation({ steps: [{ action, params: {}, continue: false }] })], { concurrency: 2 }),
+      context: context(),
+      newId,
+    });
+    const [x, y] = burst(2);
+    assert.ok(x && y);
+    // Two alerts on x, then one on y: y must not wait behind the second run on x.
+    runner.submit(x);
+    runner.submit({ ...x, id: 'x-again' });
+    runner.submit(y);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(started, ['burst-0', 'burst-1']);
+    gates.get('burst-0')?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(started, ['burst-0', 'burst-1', 'x-again']);
+    gates.get('burst-1')?.();
+    gates.get('x-again')?.();
+    await runner.drain();
+    assert.equal(action.maxActive, 2);
+  });
+
+  it('reads trigger.labels before a run takes a place in the rate limit', async () => {
+    const action = recordingAction('notify:labelled', async () => 'applied');
+    const records: RunRecord[] = [];
+    const runner = new Runner({
+      rules: rules([
+        automation({
+          trigger: { on: 'alerts', labels: { app: 'web' } },
+          steps: [{ action, params: {}, continue: false }],
+          rateLimit: { max: 1, perMs: 3_600_000 },
+        }),
+      ]),
+      context: context({
+        kube: async () => ({
+          get: async (ref) => ({
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: ref.name, labels: { app: ref.name === 'web-2' ? 'web' : 'db' } },
+          }),
+          list: async () => [],
+          patch: async () => assert.fail('no patch'),
+          create: async () => assert.fail('no create'),
+          delete: async () => false,
+        }),
+      }),
+      onRecord: (r) => records.push(r),
+      newId,
+    });
+    // Two db pods first: they do not use up the limit of one run per hour.
+    for (const s of burst(4)) runner.submit(s);
+    await runner.drain();
+    assert.deepEqual(
+      action.calls.map((c) => c.subject),
+      ['burst-2'],
+    );
+    assert.equal(records.filter((r) => r.reason.startsWith('rate limit')).length, 0);
+  });
+
+  it('considers a rate-limited or failed subject again when it comes back, not a handled one', async () => {
+    let fail = true;
+    const action = recordingAction('notify:again', async () => {
+      if (fail) throw new ActionError('HTTP 400');
+      return 'applied';
+    });
+    let now = NOW.getTime();
+    const runner = new Runner({
+      rules: rules([
+        automation({ steps: [{ action, params: {}, continue: false }], rateLimit: { max: 1, perMs: 60_000 } }),
+      ]),
+      context: context({ now: () => new Date(now) }),
+      newId,
+    });
+    const [a, b] = burst(2);
+    assert.ok(a && b);
+    runner.submit(a); // runs, fails
+    runner.submit(b); // rate-limited
+    await runner.drain();
+    fail = false;
+    now += 60_001;
+    runner.submit(a); // failed before: tried again
+    now += 60_001;
+    runner.submit(b); // limited before: considered again
+    runner.submit(b); // handled now: a duplicate
+    await runner.drain();
+    assert.deepEqual(
+      action.calls.map((c) => c.subject),
+      ['burst-0', 'burst-0', 'burst-1'],
+    );
+    assert.equal(runner.stats.duplicates, 1);
+  });
+
+  it('takes handled subjects, rate limits and cooldowns from earlier audit records', async () => {
+    const action = recordingAction('notify:seeded', async () => 'applied');
+    const first: RunRecord[] = [];
+    const spec = () => [
+      automation({
+        steps: [{ action, params: {}, continue: false }],
+        rateLimit: { max: 3, perMs: 3_600_000 },
+        cooldownMs: 3_600_000,
+      }),
+    ];
+    const one = new Runner({ rules: rules(spec()), context: context(), onRecord: (r) => first.push(r), newId });
+    const subjects = burst(4);
+    for (const s of subjects.slice(0, 2)) one.submit(s);
+    await one.drain();
+    assert.equal(action.calls.length, 2);
+    // A new invocation, ten minutes later, given the first one's records.
+    const later = new Date(NOW.getTime() + 600_000);
+    const second: RunRecord[] = [];
+    const two = new Runner({
+      rules: rules(spec()),
+      context: context({ now: () => later }),
+      onRecord: (r) => second.push(r),
+      newId,
+    });
+    two.seed(first);
+    for (const s of subjects) two.submit(s);
+    // The same pod again under a new alert id: in its cooldown.
+    const [firstPod] = subjects;
+    assert.ok(firstPod);
+    two.submit({ ...firstPod, id: 'new-alert-same-pod' });
+    await two.drain();
+    // burst-0 and burst-1 were handled; of the limit of 3 per hour, one place is left: burst-2.
+    assert.deepEqual(
+      action.calls.map((c) => c.subject),
+      ['burst-0', 'burst-1', 'burst-2'],
+    );
+    assert.equal(two.stats.duplicates, 2);
+    assert.deepEqual(
+      second.filter((r) => r.result === 'skipped').map((r) => r.reason),
+      ['rate limit: "test" allows 3 runs per 1h', 'cooldown: "test" acted on this target 10m ago (cooldown 1h)'],
+    );
+  });
+
+  it('honours a long Retry-After beyond the backoff cap', async () => {
+    const waits: number[] = [];
+    let failures = 1;
+    const action = recordingAction('notify:retry-after', async () => {
+      if (failures-- > 0) throw new ActionError('HTTP 429', { transient: true, retryAfterMs: 120_000 });
+      return 'applied';
+    });
+    const runner = new Runner({
+      rules: rules([automation({ steps: [{ action, params: {}, continue: false }] })]),
+      context: context(),
+      maxBackoffMs: 30_000,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      newId,
+    });
+    const [a] = burst(1);
+    assert.ok(a);
+    runner.submit(a);
+    await runner.drain();
+    assert.deepEqual(waits, [120_000]);
   });
 
   it('undoes a run by id or a whole batch, once, and records each undo', async () => {

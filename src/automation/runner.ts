@@ -63,6 +63,11 @@ export interface RunnerStats {
   results: Record<RunResult, number>;
 }
 
+/** Subjects remembered per automation (and cooldowns kept) before the oldest are forgotten. */
+const HANDLED_LIMIT = 100_000;
+/** The longest Retry-After honoured. */
+const MAX_RETRY_AFTER_MS = 600_000;
+
 function defaultId(prefix: 'run' | 'batch'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;
 }
@@ -227,23 +232,77 @@ export class Runner {
     for (const automation of this.#opts.rules.automations) {
       if (!automation.enabled || !triggerMatches(automation.trigger, subject)) continue;
       this.stats.matched++;
-      let handled = this.#handled.get(automation.name);
-      if (!handled) {
-        handled = new Set();
-        this.#handled.set(automation.name, handled);
-      }
+      const handled = this.#handledBy(automation.name);
       if (handled.has(subject.id)) {
         this.stats.duplicates++;
         continue;
       }
-      handled.add(subject.id);
+      const labels = automation.trigger.labels;
+      if (labels && Object.keys(labels).length > 0) {
+        // The labels are read from the cluster first: only a target that matches takes a place in
+        // the limits (decided then, in the order the reads end).
+        this.#remember(handled, subject.id);
+        this.#enqueue(automation, subject, true);
+        continue;
+      }
       const skip = this.#admission(automation, subject.target, now);
       if (skip !== undefined) {
+        // Not remembered as handled: a later occurrence (the alert's next update, the next scan)
+        // is considered again.
         for (const step of automation.steps)
           this.#record(automation, step, subject, subject.target, 'skipped', skip, 0, 0);
         continue;
       }
-      this.#enqueue(automation, subject);
+      this.#remember(handled, subject.id);
+      this.#enqueue(automation, subject, false);
+    }
+  }
+
+  /**
+   * Takes the state of earlier invocations from their audit records (as `palisade automate` does
+   * with its --audit-log): subjects an automation handled, and the runs that count towards its rate
+   * limits and cooldowns now. Records are taken in the order given (the log's order).
+   */
+  seed(records: readonly RunRecord[]): void {
+    const byName = new Map(this.#opts.rules.automations.map((a) => [a.name, a]));
+    const now = this.#opts.context.now().getTime();
+    const seen = new Set<string>();
+    for (const record of records) {
+      const automation = byName.get(record.rule);
+      if (!automation || record.undoOf !== undefined) continue;
+      const limited = record.result === 'skipped' && /^(rate limit|cooldown): /.test(record.reason);
+      if (limited) continue;
+      if (record.result !== 'failed') this.#remember(this.#handledBy(record.rule), record.trigger.id);
+      // One admitted run per (automation, subject, batch): its first record.
+      const run = `${record.rule}\u0000${record.trigger.id}\u0000${record.batchId}`;
+      if (seen.has(run)) continue;
+      seen.add(run);
+      const at = Date.parse(record.time);
+      if (!Number.isFinite(at) || at > now) continue;
+      const own = this.#windows.get(record.rule);
+      if (own && at > now - own.limit.perMs) own.take(at);
+      if (this.#global && at > now - this.#global.limit.perMs) this.#global.take(at);
+      if (automation.cooldownMs !== undefined && at > now - automation.cooldownMs) {
+        this.#lastRun.set(`${record.rule}\u0000${targetKey(targetFromRecord(record.target))}`, at);
+      }
+    }
+  }
+
+  #handledBy(name: string): Set<string> {
+    let handled = this.#handled.get(name);
+    if (!handled) {
+      handled = new Set();
+      this.#handled.set(name, handled);
+    }
+    return handled;
+  }
+
+  /** Remembers a handled subject; the oldest are forgotten past HANDLED_LIMIT (long-running mode). */
+  #remember(handled: Set<string>, id: string): void {
+    handled.add(id);
+    if (handled.size > HANDLED_LIMIT) {
+      const oldest = handled.values().next().value;
+      if (oldest !== undefined) handled.delete(oldest);
     }
   }
 
@@ -276,34 +335,53 @@ export class Runner {
     }
     own?.take(now);
     this.#global?.take(now);
-    if (automation.cooldownMs !== undefined) this.#lastRun.set(key, now);
+    if (automation.cooldownMs !== undefined) {
+      this.#lastRun.set(key, now);
+      if (this.#lastRun.size > HANDLED_LIMIT) this.#pruneCooldowns(now);
+    }
     return undefined;
   }
 
-  #enqueue(automation: Automation, subject: Subject): void {
+  /** Forgets cooldowns that have ended. */
+  #pruneCooldowns(now: number): void {
+    const longest = Math.max(0, ...this.#opts.rules.automations.map((a) => a.cooldownMs ?? 0));
+    for (const [key, at] of this.#lastRun) if (now - at >= longest) this.#lastRun.delete(key);
+  }
+
+  /**
+   * Queues a run. Runs on one target go one after the other: a run enters the pool (and takes a
+   * slot) only once the previous run on its target has ended, so a busy target never holds slots
+   * that other targets could use.
+   */
+  #enqueue(automation: Automation, subject: Subject, admitAfterLabels: boolean): void {
     const key = targetKey(subject.target);
-    let release: () => void = () => {};
-    const done = new Promise<void>((resolve) => {
-      release = resolve;
-    });
     const previous = this.#targetTails.get(key) ?? Promise.resolve();
-    const tail = previous.then(() => done);
-    this.#targetTails.set(key, tail);
-    const task = async (): Promise<void> => {
-      await previous;
-      try {
-        await this.#execute(automation, subject);
-      } catch (error) {
-        this.#logger.error({ err: error, automation: automation.name }, 'automation run failed unexpectedly');
-      } finally {
-        release();
-        if (this.#targetTails.get(key) === tail) this.#targetTails.delete(key);
-      }
-    };
-    const pending: Promise<void> = new Promise<void>((resolve) => {
-      this.#queue.push(() => task().finally(resolve));
-      this.#pump();
-    }).finally(() => this.#pending.delete(pending));
+    let finished: () => void = () => {};
+    const mine = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    this.#targetTails.set(key, mine);
+    const pending: Promise<void> = previous
+      .then(
+        () =>
+          new Promise<void>((resolve) => {
+            this.#queue.push(async () => {
+              try {
+                await this.#execute(automation, subject, admitAfterLabels);
+              } catch (error) {
+                this.#logger.error({ err: error, automation: automation.name }, 'automation run failed unexpectedly');
+              } finally {
+                resolve();
+              }
+            });
+            this.#pump();
+          }),
+      )
+      .finally(() => {
+        finished();
+        if (this.#targetTails.get(key) === mine) this.#targetTails.delete(key);
+        this.#pending.delete(pending);
+      });
     this.#pending.add(pending);
   }
 
@@ -319,15 +397,23 @@ export class Runner {
     }
   }
 
-  async #execute(automation: Automation, subject: Subject): Promise<void> {
+  async #execute(automation: Automation, subject: Subject, admitAfterLabels: boolean): Promise<void> {
     const dryRun = this.#opts.forceDryRun === true || automation.mode === 'dry-run';
-    const labels = automation.trigger.labels;
-    if (labels && Object.keys(labels).length > 0) {
+    if (admitAfterLabels) {
+      const labels = automation.trigger.labels ?? {};
       const mismatch = await this.#labelMismatch(labels, subject.target);
       if (mismatch !== undefined) {
+        if (mismatch.result === 'failed') this.#handledBy(automation.name).delete(subject.id);
         for (const step of automation.steps) {
           this.#record(automation, step, subject, subject.target, mismatch.result, mismatch.reason, 0, 0, dryRun);
         }
+        return;
+      }
+      const skip = this.#admission(automation, subject.target, this.#opts.context.now().getTime());
+      if (skip !== undefined) {
+        this.#handledBy(automation.name).delete(subject.id);
+        for (const step of automation.steps)
+          this.#record(automation, step, subject, subject.target, 'skipped', skip, 0, 0, dryRun);
         return;
       }
     }
@@ -368,6 +454,8 @@ export class Runner {
           dryRun,
           runId,
         );
+        // A later occurrence of the subject may try again.
+        this.#handledBy(automation.name).delete(subject.id);
         if (!step.continue) stopped = `not run: ${step.action.meta.id} failed before it (continue: false)`;
       }
     }
@@ -385,10 +473,11 @@ export class Runner {
     const base = this.#opts.backoffMs ?? 500;
     const cap = this.#opts.maxBackoffMs ?? 30_000;
     const ctx: ActionContext = { ...this.#opts.context, runId };
+    const state: Record<string, unknown> = {};
     for (let attempt = 1; ; attempt++) {
       try {
         const outcome = await step.action.run(
-          { params: step.params, subject, target: subject.target, rule: automation.name, dryRun },
+          { params: step.params, subject, target: subject.target, rule: automation.name, dryRun, attempt, state },
           ctx,
         );
         return { outcome, attempts: attempt };
@@ -402,7 +491,11 @@ export class Runner {
           }
           return { error: `${message}${suffix}`, attempts: attempt };
         }
-        const wait = Math.min(cap, error.retryAfterMs ?? base * 2 ** (attempt - 1));
+        // Retry-After is honoured up to MAX_RETRY_AFTER_MS; the exponential backoff is capped at maxBackoffMs.
+        const wait =
+          error.retryAfterMs !== undefined
+            ? Math.min(MAX_RETRY_AFTER_MS, error.retryAfterMs)
+            : Math.min(cap, base * 2 ** (attempt - 1));
         this.#logger.warn({ action: step.action.meta.id, attempt, waitMs: wait, error: message }, 'retrying action');
         await this.#sleep(wait);
       }

@@ -171,7 +171,19 @@ export interface ActionInput<P> {
   readonly rule: string;
   /** Dry-run: read what is needed to decide, change nothing, and say what would be done. */
   readonly dryRun: boolean;
+  /** Which attempt this is: 1, then 2, 3... when the runner retries after a transient failure. */
+  readonly attempt: number;
+  /**
+   * Kept across the attempts of one step. A transient failure can come after the change took
+   * effect (a timeout after the write); an action notes here what it saw before writing (the
+   * previous replicas, labels, property values), so that a retry that finds the change made
+   * reports it `applied`, with its undo, rather than `skipped` as already done.
+   */
+  readonly state: Record<string, unknown>;
 }
+
+/** Run ids are at most this long (label values that embed `{runId}` are checked against it at load). */
+export const MAX_RUN_ID_LENGTH = 32;
 
 /**
  * What an action did. `planned` (dry-run: what it would do), `applied`, or `skipped` (the

@@ -123,7 +123,7 @@ export function kubeContext(client: KubeClient, overrides: Partial<ActionContext
 export function inputFor<P>(
   subject: Subject,
   params: P,
-  options: { dryRun?: boolean; rule?: string } = {},
+  options: { dryRun?: boolean; rule?: string; attempt?: number; state?: Record<string, unknown> } = {},
 ): ActionInput<P> {
   return {
     params,
@@ -131,6 +131,8 @@ export function inputFor<P>(
     target: subject.target,
     rule: options.rule ?? 'test-rule',
     dryRun: options.dryRun ?? false,
+    attempt: options.attempt ?? 1,
+    state: options.state ?? {},
   };
 }
 

@@ -118,7 +118,7 @@ export const azureFindingSubject = (overrides: Partial<Finding> = {}): FindingSu
 
 /** An action input for `params` and `subject` (rule "notify-on-call"). */
 export function notifyInput<P>(params: P, subject: AlertSubject | FindingSubject, dryRun = false): ActionInput<P> {
-  return { params, subject, target: subject.target, rule: 'notify-on-call', dryRun };
+  return { params, subject, target: subject.target, rule: 'notify-on-call', dryRun, attempt: 1, state: {} };
 }
 
 /** A context with the given poster and environment; Kubernetes and Azure are not configured. */

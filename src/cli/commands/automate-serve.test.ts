@@ -76,6 +76,35 @@ describe('palisade automate serve', { skip: OPENSSL_SKIP }, () => {
     rmSync(serving, { recursive: true, force: true });
   });
 
+  it('refuses to start without client authentication unless told to', async () => {
+    const rules = join(certs.dir, 'notify.yaml');
+    writeFileSync(
+      rules,
+      'automations:\n  - name: n\n    mode: dry-run\n    trigger: { on: alerts }\n    actions: [{ action: notify:webhook, params: { url: "https://x.example.com" } }]\n',
+    );
+    const args = [
+      'automate',
+      'serve',
+      '--rules',
+      rules,
+      '--cert',
+      join(serving, 'automation.crt'),
+      '--key',
+      join(serving, 'automation.key'),
+    ];
+    const result = await cli([
+      ...args,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--audit-log',
+      join(certs.dir, 'unauth.jsonl'),
+    ]);
+    assert.equal(result.code, 2);
+    assert.match(result.err, /give --token-file and\/or --client-ca \(or --allow-unauthenticated/);
+  });
+
   it('acts on posted alerts and scheduled scans, records everything, and undoes the batch', async () => {
     const dir = certs.dir;
     api.put(podObject('shop', 'web-1', { labels: { app: 'web' } }));

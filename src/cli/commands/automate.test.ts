@@ -93,20 +93,25 @@ describe('palisade automate', { skip: OPENSSL_SKIP }, () => {
         .map((l) => JSON.parse(l) as unknown),
       records,
     );
-    const again = await cli(
-      ['automate', '--rules', file, ALERTS, '--dry-run', '--audit-log', audit, '--ca-file', caFile],
-      {
-        env: { SOC_HOOK: `${hook.origin}/soc` },
-      },
-    );
+    // A second invocation on the same log: the alerts it handled are not handled again, and the
+    // rate limit (2 per hour) still holds.
+    const again = await cli(['automate', '--rules', file, ALERTS, '--audit-log', audit, '--ca-file', caFile], {
+      env: { SOC_HOOK: `${hook.origin}/soc` },
+    });
     assert.equal(again.code, 0, again.err);
-    assert.match(again.out, /^PLANNED {2}dry-run tell-soc {2}notify:webhook {2}Pod shop\/web-1 {2}would POST/m);
     assert.equal(hook.requests.length, before + 2);
-    assert.equal(readFileSync(audit, 'utf8').trim().split('\n').length, 8);
     assert.match(
       again.err,
-      /7 subjects, 4 matched; 0 applied, 2 planned, 2 skipped \(2 rate-limited, 0 in cooldown\), 0 failed; batch batch-/,
+      /7 subjects, 4 matched; 0 applied, 0 planned, 2 skipped \(2 rate-limited, 0 in cooldown\), 0 failed; batch batch-/,
     );
+    assert.equal(readFileSync(audit, 'utf8').trim().split('\n').length, 6);
+    // --dry-run, on a log of its own: planned, nothing sent, printed as a table.
+    const dry = await cli(['automate', '--rules', file, ALERTS, '--dry-run', '--audit-log', join(dir, 'dry.jsonl')], {
+      env: { SOC_HOOK: `${hook.origin}/soc` },
+    });
+    assert.equal(dry.code, 0, dry.err);
+    assert.match(dry.out, /^PLANNED {2}dry-run tell-soc {2}notify:webhook {2}Pod shop\/web-1 {2}would POST/m);
+    assert.equal(hook.requests.length, before + 2);
   });
 
   it('exits 3 when an action fails, and records why', async () => {
@@ -159,6 +164,17 @@ describe('palisade automate', { skip: OPENSSL_SKIP }, () => {
     const missing = await cli(['automate', '--rules', file]);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /--input <file\|-> is required/);
+    // An input with nothing usable in it is an input error, not an empty run.
+    const good = rules(
+      'ok.yaml',
+      'automations:\n  - name: x\n    mode: dry-run\n    trigger: { on: alerts }\n    actions: [{ action: notify:webhook, params: { url: "https://x.example.com" } }]\n',
+    );
+    const junk = join(dir, 'junk.yaml');
+    writeFileSync(junk, 'kind: Pod\nmetadata: { name: x }\n');
+    const empty = await cli(['automate', '--rules', good, '--input', junk, '--audit-log', join(dir, 'junk.jsonl')]);
+    assert.equal(empty.code, 2);
+    assert.match(empty.err, /junk\.yaml:1: not JSON/);
+    assert.match(empty.err, /junk\.yaml holds no alert record or finding/);
   });
 
   it('reads a scan report from stdin, patches the Azure resource through ARM, and undoes the batch', async () => {

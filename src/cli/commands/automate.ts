@@ -3,6 +3,7 @@
  * `palisade automate serve` (long-running: an HTTPS endpoint fed by `palisade detect --forward`,
  * and scheduled scans), and `palisade automation undo|permissions|actions`. No domain logic here.
  */
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import {
   clientAuthFromValues,
@@ -147,6 +148,12 @@ const SERVE_OPTIONS: readonly OptionDef[] = [
     type: 'string',
     description: 'Interval of the --scan scans (e.g. 1h).',
   },
+  {
+    name: 'allowUnauthenticated',
+    flag: 'allow-unauthenticated',
+    type: 'boolean',
+    description: 'Start without --token-file or --client-ca (anyone who reaches the port can trigger automations).',
+  },
   FORMAT,
   AUDIT_LOG,
   DRY_RUN,
@@ -198,6 +205,24 @@ async function loadRulesFrom(automation: AutomationModule, values: Readonly<Reco
   return automation.loadAutomationRules(values.rules);
 }
 
+/**
+ * Opens the audit log and gives the runner the state its earlier records hold (handled subjects,
+ * rate limits, cooldowns), so that limits hold across invocations that share the log.
+ */
+function openAudit(
+  automation: AutomationModule,
+  file: string,
+  io: CliIo,
+): { audit: InstanceType<AutomationModule['AuditLog']>; history: RunRecord[] } {
+  let history: RunRecord[] = [];
+  if (existsSync(file)) {
+    const read = automation.readAuditLog(file);
+    printDiagnostics(io, read.diagnostics);
+    history = read.records;
+  }
+  return { audit: new automation.AuditLog(file), history };
+}
+
 /** Exit code after runs: 3 when an action failed, else 0. */
 function exitFor(failed: number): number {
   return failed > 0 ? EXIT.runtime : EXIT.ok;
@@ -242,7 +267,12 @@ Runs until SIGINT or SIGTERM. Exit codes: 0 stopped cleanly; 2 usage error; 3 an
     const automation = await import('#automation');
     const rules = await loadRulesFrom(automation, values);
     const clientAuth = clientAuthFromValues(values);
-    const audit = new automation.AuditLog(values.auditLog as string);
+    if (describeClientAuth(clientAuth) === undefined && values.allowUnauthenticated !== true) {
+      throw new UsageError(
+        'automate serve changes clusters and Azure resources on what it is sent: give --token-file and/or --client-ca (or --allow-unauthenticated on a network only trusted senders reach)',
+      );
+    }
+    const { audit, history } = openAudit(automation, values.auditLog as string, io);
     const format = values.format as string;
     const runner = new automation.Runner({
       rules,
@@ -251,6 +281,7 @@ Runs until SIGINT or SIGTERM. Exit codes: 0 stopped cleanly; 2 usage error; 3 an
       forceDryRun: values.dryRun === true,
       onRecord: (record) => void io.stdout(recordLine(record, format)),
     });
+    runner.seed(history);
     const scan =
       scanPaths.length > 0
         ? async () => {
@@ -287,7 +318,7 @@ Runs until SIGINT or SIGTERM. Exit codes: 0 stopped cleanly; 2 usage error; 3 an
     io.stderr(
       auth !== undefined
         ? `palisade: client authentication: ${auth}\n`
-        : 'palisade: warning: no client authentication (--client-ca, --token-file): anyone who can reach the port can trigger automations\n',
+        : 'palisade: warning: --allow-unauthenticated: anyone who can reach the port can trigger automations\n',
     );
     const sig = options.signal ? undefined : processSignal();
     const signal = (options.signal ?? sig?.signal) as AbortSignal;
@@ -315,7 +346,9 @@ export function automateCommand(io: CliIo, options: AutomateCommandOptions = {})
       'after',
       `
 Prints one record per action run, planned, applied, skipped or failed (--format jsonl: runId, rule,
-action, target, mode, result, reason, ...), and appends each to --audit-log.
+action, target, mode, result, reason, ...), and appends each to --audit-log. The log's earlier
+records count: a subject already handled is not handled again, and rate limits and cooldowns hold
+across invocations that share the log.
 Undo an applied run with: palisade automation undo <run-id|batch-id> --audit-log <file>
 Exit codes: 0 every action ran or was skipped; 2 usage, rules or input error; 3 an action failed.
 
@@ -338,9 +371,14 @@ Examples:
           ? automation.parseSubjects(await io.readStdin(), '<stdin>')
           : await automation.readSubjects(input);
       printDiagnostics(io, read.diagnostics);
+      if (read.subjects.length === 0 && read.diagnostics.length > 0) {
+        throw new UsageError(
+          `${input === '-' ? 'standard input' : input} holds no alert record or finding (see above)`,
+        );
+      }
       subjects.push(...read.subjects);
     }
-    const audit = new automation.AuditLog(values.auditLog as string);
+    const { audit, history } = openAudit(automation, values.auditLog as string, io);
     const format = values.format as string;
     const runner = new automation.Runner({
       rules,
@@ -349,6 +387,7 @@ Examples:
       forceDryRun: values.dryRun === true,
       onRecord: (record) => void io.stdout(recordLine(record, format)),
     });
+    runner.seed(history);
     try {
       for (const subject of subjects) runner.submit(subject);
       await runner.drain();

@@ -7,7 +7,7 @@
  * printed at first sight and again when its count grew (at most every 10 s) or when it closes.
  */
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import {
   type Alert,
@@ -194,7 +194,14 @@ async function runnerFor(
   if (typeof values.automate !== 'string') return undefined;
   const automation = await import('#automation');
   const rules = await automation.loadAutomationRules(values.automate);
-  const audit = new automation.AuditLog(values.auditLog as string);
+  const auditFile = values.auditLog as string;
+  let history: import('#automation').RunRecord[] = [];
+  if (existsSync(auditFile)) {
+    const read = automation.readAuditLog(auditFile);
+    for (const d of read.diagnostics) io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+    history = read.records;
+  }
+  const audit = new automation.AuditLog(auditFile);
   const runner = new automation.Runner({
     rules,
     context: automation.createActionContext({
@@ -205,6 +212,7 @@ async function runnerFor(
     onRecord: (r) =>
       io.stderr(`palisade: automation: ${r.result} ${r.mode} ${r.rule} ${r.action}: ${r.reason} [${r.runId}]\n`),
   });
+  runner.seed(history);
   return { runner, automation, close: () => audit.close() };
 }
 
@@ -315,6 +323,10 @@ Examples:
         else if (follow) await io.stdout(threats.alertLine(alert));
         else table.push(alert);
       }
+    } catch (error) {
+      // The runs already started end, and are recorded, before the error is reported.
+      if (automating) await closeRunner(automating, io);
+      throw error;
     } finally {
       sig?.dispose();
     }
@@ -543,6 +555,9 @@ Example:
         automating?.runner.submit(automating.automation.subjectFromAlert(alert));
         await io.stdout(format === 'jsonl' ? threats.alertJsonLine(alert) : threats.alertLine(alert));
       }
+    } catch (error) {
+      if (automating) await closeRunner(automating, io);
+      throw error;
     } finally {
       signal.removeEventListener('abort', stop);
       sig?.dispose();
