@@ -4,10 +4,12 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { z } from 'zod';
+import { alertSubject, findingSubject } from '#test/helpers/automation-subjects.ts';
 import { KUBE_OBJECTS_USER, type KubeObjectsApi, startKubeObjectsApi } from '#test/helpers/kube-objects-api.ts';
 import { makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
-import { createKubeClient } from './kube.ts';
-import { ActionError, type KubeClient } from './types.ts';
+import { createKubeClient, newPodSince, notedWrite, noteWrite, sendNoted, tookEffect, writeRefused } from './kube.ts';
+import { ActionError, type KubeClient, type KubeObjectData } from './types.ts';
 
 const POD = { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-1' } as const;
 
@@ -347,5 +349,115 @@ describe('createKubeClient against the Kubernetes-API-shaped test server', { ski
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
+  });
+});
+
+describe('the test server: strategic merge patch limits and lost answers', { skip: OPENSSL_SKIP }, () => {
+  let dir: string;
+  let api: KubeObjectsApi;
+  let client: KubeClient;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-kube-'));
+    makeServingCerts(dir, ['api']);
+    api = await startKubeObjectsApi(dir);
+    client = await createKubeClient({ kubeconfigText: api.kubeconfig() });
+  });
+
+  after(async () => {
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a strategic merge patch with a list or a $ directive is refused (not implemented), nothing changes', async () => {
+    api.put(pod('web-1', 'shop', { app: 'web' }));
+    const before = api.object(POD);
+    const list = await rejection(
+      client.patch(POD, { spec: { containers: [{ name: 'app', image: 'registry.example/web:1.4.3' }] } }, 'strategic'),
+    );
+    assert.equal(list.status, 400);
+    assert.equal(list.transient, false);
+    assert.equal(
+      list.message,
+      'patch Pod "shop/web-1": this test server implements strategic merge patch only for maps and scalars (as a merge patch): spec.containers is a list (HTTP 400 BadRequest)',
+    );
+    const directive = await rejection(
+      client.patch(POD, { metadata: { labels: { $patch: 'replace', app: 'db' } } }, 'strategic'),
+    );
+    assert.match(directive.message, /: metadata\.labels\.\$patch is a directive \(HTTP 400 BadRequest\)$/);
+    assert.deepEqual(api.object(POD), before);
+    // The same list in a merge patch replaces it (RFC 7386).
+    const merged = await client.patch(POD, { spec: { containers: [{ name: 'app', image: 'x:1' }] } }, 'merge');
+    assert.deepEqual((merged.spec as { containers: unknown }).containers, [{ name: 'app', image: 'x:1' }]);
+  });
+
+  test('failAfter carries the write out and answers a transient 504 Timeout instead', async () => {
+    api.put(pod('web-2', 'shop', { app: 'web' }));
+    const ref = { ...POD, name: 'web-2' };
+    api.failAfter(1, 504, 'PATCH');
+    const error = await rejection(client.patch(ref, { metadata: { labels: { seen: 'yes' } } }, 'merge'));
+    assert.equal(error.status, 504);
+    assert.equal(error.transient, true);
+    assert.equal(
+      error.message,
+      'patch Pod "shop/web-2": Timeout: request did not complete within the allotted timeout (HTTP 504 Timeout)',
+    );
+    assert.deepEqual(api.meta(ref).labels, { app: 'web', seen: 'yes' });
+    // Once: the next write is answered.
+    const next = await client.patch(ref, { metadata: { labels: { seen: 'twice' } } }, 'merge');
+    assert.equal(next.metadata.labels?.seen, 'twice');
+  });
+});
+
+describe('helpers of the Kubernetes actions', () => {
+  const podAt = (creationTimestamp?: string): KubeObjectData => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web-0', namespace: 'shop', ...(creationTimestamp ? { creationTimestamp } : {}) },
+  });
+  const alert = alertSubject({ resource: 'pods/exec', namespace: 'shop', name: 'web-0' });
+
+  test('newPodSince: a pod created after the alert was first seen; nothing for findings or unknown times', () => {
+    assert.equal(
+      newPodSince(podAt('2025-05-02T10:00:01Z'), alert, 'Pod "shop/web-0"'),
+      'Pod "shop/web-0" was created at 2025-05-02T10:00:01Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about',
+    );
+    assert.equal(newPodSince(podAt('2025-05-02T10:00:00Z'), alert, 'Pod "shop/web-0"'), undefined);
+    assert.equal(newPodSince(podAt('2025-04-01T00:00:00Z'), alert, 'Pod "shop/web-0"'), undefined);
+    assert.equal(newPodSince(podAt(), alert, 'Pod "shop/web-0"'), undefined);
+    assert.equal(newPodSince(podAt('soon'), alert, 'Pod "shop/web-0"'), undefined);
+    const finding = findingSubject({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-0' });
+    assert.equal(newPodSince(podAt('2030-01-01T00:00:00Z'), finding, 'Pod "shop/web-0"'), undefined);
+  });
+
+  test('noted writes: kept across attempts, read back by schema, withdrawn when the API server refused', async () => {
+    const state: Record<string, unknown> = {};
+    const Seen = z.strictObject({ replicas: z.number() });
+    noteWrite(state, 'scale', { attempt: 2, reason: 'scaled it', seen: { replicas: 3 } });
+    assert.deepEqual(notedWrite(state, 'scale', Seen), { attempt: 2, reason: 'scaled it', seen: { replicas: 3 } });
+    assert.equal(notedWrite(state, 'other', Seen), undefined);
+    assert.equal(
+      notedWrite({ scale: { attempt: 1, reason: 'x', seen: { replicas: 'three' } } }, 'scale', Seen),
+      undefined,
+    );
+    assert.equal(tookEffect(2), ' (the change of attempt 2 took effect before its error)');
+    assert.equal(tookEffect(undefined), ' (the change of an earlier attempt took effect before its error)');
+
+    // A time-out may come after the write: the note stays.
+    const timeout = new ActionError('patch: timed out', { transient: true });
+    await assert.rejects(
+      sendNoted(state, 'scale', () => Promise.reject(timeout)),
+      timeout,
+    );
+    assert.ok(state.scale);
+    for (const status of [500, 503, 504, 408]) assert.equal(writeRefused(new ActionError('x', { status })), false);
+    // 409, 429, 403, 422: refused, nothing changed: the note is withdrawn.
+    for (const status of [409, 429, 403, 422]) assert.equal(writeRefused(new ActionError('x', { status })), true);
+    const conflict = new ActionError('patch: conflict', { transient: true, status: 409 });
+    await assert.rejects(
+      sendNoted(state, 'scale', () => Promise.reject(conflict)),
+      conflict,
+    );
+    assert.deepEqual(state, {});
   });
 });

@@ -29,6 +29,7 @@ import {
   type KubeClient,
   type KubeObjectData,
   type KubeRef,
+  type Subject,
   type Target,
 } from './types.ts';
 
@@ -522,4 +523,89 @@ export function parseUndoData<T>(schema: z.ZodType<T>, data: unknown, action: st
     );
   }
   return parsed.data;
+}
+
+/**
+ * Why an alert's pod is not the pod of that name now: a pod created after the alert was first seen
+ * is a new instance (a StatefulSet's pods keep their names), not the one the alert is about.
+ * Undefined for findings (they carry no time) and when either time is missing or unreadable.
+ */
+export function newPodSince(pod: KubeObjectData, subject: Subject, name: string): string | undefined {
+  if (subject.type !== 'alert') return undefined;
+  const created = pod.metadata.creationTimestamp;
+  const firstSeen = subject.alert.firstSeen;
+  if (typeof created !== 'string') return undefined;
+  const createdMs = Date.parse(created);
+  const firstSeenMs = Date.parse(firstSeen);
+  if (Number.isNaN(createdMs) || Number.isNaN(firstSeenMs) || createdMs <= firstSeenMs) return undefined;
+  return `${name} was created at ${created} after the alert (first seen ${firstSeen}): it is a new pod, not the one the alert is about`;
+}
+
+/**
+ * What a step notes in ActionInput.state before a write: the attempt, the reason it reports when
+ * the write succeeds, and what it saw (`seen`: the undo data, or what proves the change its own).
+ * A retry that finds the change in place reports `applied` with this reason and undo, not
+ * `skipped` as already done (a transient failure can come after the write took effect).
+ */
+export interface WriteNote<S> {
+  readonly attempt: number;
+  readonly reason: string;
+  readonly seen: S;
+}
+
+/** Notes under `key` in `state` the write an attempt is about to send (see WriteNote). */
+export function noteWrite(
+  state: Record<string, unknown>,
+  key: string,
+  note: { readonly attempt: number; readonly reason: string; readonly seen: unknown },
+): void {
+  state[key] = { attempt: note.attempt, reason: note.reason, seen: note.seen };
+}
+
+/** The write an earlier attempt noted under `key`, if any (and if it is what `schema` expects). */
+export function notedWrite<S>(
+  state: Readonly<Record<string, unknown>>,
+  key: string,
+  schema: z.ZodType<S>,
+): WriteNote<S> | undefined {
+  const note = state[key];
+  if (typeof note !== 'object' || note === null) return undefined;
+  const attempt = 'attempt' in note ? note.attempt : undefined;
+  const reason = 'reason' in note ? note.reason : undefined;
+  if (typeof attempt !== 'number' || typeof reason !== 'string') return undefined;
+  const seen = schema.safeParse('seen' in note ? note.seen : undefined);
+  return seen.success ? { attempt, reason, seen: seen.data } : undefined;
+}
+
+/** The suffix of the reason of a retry that finds the change of an earlier attempt in place. */
+export function tookEffect(attempt: number | undefined): string {
+  return ` (the change of ${attempt === undefined ? 'an earlier attempt' : `attempt ${attempt}`} took effect before its error)`;
+}
+
+/**
+ * Whether the API server refused a write, so that it did not take effect: a 4xx answer other
+ * than 408 (409 Conflict, 429 before admission, 403, 422...). Time-outs, 5xx and network errors
+ * may come after the write took effect.
+ */
+export function writeRefused(error: unknown): boolean {
+  return (
+    error instanceof ActionError &&
+    error.status !== undefined &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408
+  );
+}
+
+/**
+ * Sends a write noted under `key`: when the API server refuses it (writeRefused), the note is
+ * withdrawn, so that a retry does not take a change someone else made meanwhile for its own.
+ */
+export async function sendNoted<T>(state: Record<string, unknown>, key: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (writeRefused(error)) delete state[key];
+    throw error;
+  }
 }

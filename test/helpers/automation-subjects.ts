@@ -167,6 +167,13 @@ export async function startKubeHarness(dir: string): Promise<KubeHarness> {
   return { api, client, ctx: kubeContext(client), close: () => api.close() };
 }
 
+/**
+ * When the pods of podObject were created unless told: before the alerts of alertFor (first seen
+ * 2025-05-02T10:00:00.000Z) and of the CLI tests' fixtures, so that they are the pods the alerts
+ * are about (a pod created after an alert is a new pod of the same name, left alone).
+ */
+export const POD_CREATED = '2025-04-28T08:00:00Z';
+
 /** A pod as the API returns it (before the server adds uid and resourceVersion). */
 export function podObject(
   namespace: string,
@@ -176,6 +183,9 @@ export function podObject(
     annotations?: Record<string, string>;
     nodeName?: string;
     owner?: { apiVersion: string; kind: string; name: string };
+    /** metadata.creationTimestamp (default POD_CREATED). */
+    created?: string;
+    hostNetwork?: boolean;
   } = {},
 ): Record<string, unknown> {
   return {
@@ -184,6 +194,7 @@ export function podObject(
     metadata: {
       name,
       namespace,
+      creationTimestamp: options.created ?? POD_CREATED,
       ...(options.labels ? { labels: options.labels } : {}),
       ...(options.annotations ? { annotations: options.annotations } : {}),
       ...(options.owner
@@ -196,6 +207,7 @@ export function podObject(
     },
     spec: {
       ...(options.nodeName ? { nodeName: options.nodeName } : {}),
+      ...(options.hostNetwork === undefined ? {} : { hostNetwork: options.hostNetwork }),
       containers: [{ name: 'app', image: 'registry.example.com/shop/web:1.4.2' }],
     },
     status: { phase: 'Running' },

@@ -13,16 +13,24 @@
  * - delete: 404; a DeleteOptions body's `preconditions` (uid, resourceVersion) → 409 Conflict;
  *   the object is removed at once (as if its finalizers and the kubelet were done) and a Pod is
  *   answered with the object (deletionTimestamp set), any other kind with a Success Status;
- * - patch: `application/merge-patch+json` (RFC 7386: null deletes), strategic merge patch (treated
- *   as a merge patch: right for the maps and scalars the actions patch; lists are replaced, no
- *   `$patch` directives), `application/json-patch+json` (RFC 6902 add, remove, replace, test);
- *   415 for any other content type; a `metadata.resourceVersion` in the result that differs from
- *   the stored one is a 409 Conflict (optimistic concurrency);
+ * - patch: `application/merge-patch+json` (RFC 7386: null deletes), `application/json-patch+json`
+ *   (RFC 6902 add, remove, replace, test), and strategic merge patch, implemented only for what
+ *   the actions send: it is the merge patch for maps and scalars (the only action that sends one,
+ *   cordon-node, patches `metadata.annotations`, `metadata.resourceVersion` and
+ *   `spec.unschedulable`, where the two agree). Lists are where they differ (a strategic patch
+ *   merges `spec.taints` by `key`, `metadata.ownerReferences` by `uid`, `spec.containers` by
+ *   `name`, and has `$patch`/`$retainKeys`/`$setElementOrder` directives); none of that is
+ *   implemented, so a strategic patch that holds a list or a `$` directive is answered 400 (naming
+ *   its path) rather than with a result a real API server would not give. 415 for any other
+ *   content type; a `metadata.resourceVersion` in the result that differs from the stored one is
+ *   a 409 Conflict (optimistic concurrency);
  * - every write bumps the object's resourceVersion;
  * - a bearer token (401 Status otherwise).
  * Failure injection: `deny(verb, resource, namespace?)` answers 403 with the API server's message
  * shape; `failNext(n, status, retryAfterSeconds?)` makes the next n object requests (discovery
- * excluded, since the client caches it) answer that status; `beforeRequest(hook)` runs a hook
+ * excluded, since the client caches it) answer that status; `failAfter(n, status, method?)`
+ * carries out the next n object requests and then answers that status instead of the result (a
+ * write that took effect and whose answer was lost: a 504 Timeout); `beforeRequest(hook)` runs a hook
  * before each object request (to change an object between a read and a write). `calls` records
  * every request (method, path, query, content type and parsed body).
  */
@@ -98,6 +106,12 @@ export interface KubeObjectsApi {
    * Retry-After when given), 409 Conflict, 500, 503 (with Retry-After when given).
    */
   failNext(n: number, status: number, retryAfterSeconds?: number, method?: string): void;
+  /**
+   * The next `n` object requests (of `method` only, when given) are carried out (a write takes
+   * effect), then answered `status` instead of their result: 504 is the API server's Timeout
+   * ("may still be processing the request"); the statuses of failNext otherwise.
+   */
+  failAfter(n: number, status: number, method?: string): void;
   /** Runs before each object request (not discovery) is handled; undefined removes it. */
   beforeRequest(hook: ((call: RecordedCall) => void) | undefined): void;
   close(): Promise<void>;
@@ -267,6 +281,23 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
+/**
+ * Where a strategic merge patch differs from a merge patch (see the module comment): the path of
+ * its first list (merged by a patch merge key, or replaced, depending on the field) or `$`
+ * directive, described; undefined when it holds only maps and scalars.
+ */
+export function strategicOnlyPart(patch: unknown, path = ''): string | undefined {
+  if (Array.isArray(patch)) return `${path || '(root)'} is a list`;
+  if (!isRecord(patch)) return undefined;
+  for (const [key, value] of Object.entries(patch)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.startsWith('$')) return `${at} is a directive`;
+    const found = strategicOnlyPart(value, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 function unescapePointer(token: string): string {
   return token.replaceAll('~1', '/').replaceAll('~0', '~');
 }
@@ -385,6 +416,9 @@ export async function startKubeObjectsApi(dir: string, name = 'api'): Promise<Ku
   let failures:
     | { remaining: number; status: number; retryAfterSeconds: number | undefined; method: string | undefined }
     | undefined;
+  let lateFailures: { remaining: number; status: number; method: string | undefined } | undefined;
+  /** Answers replaced by an injected failure once the request was carried out (failAfter). */
+  const lostAnswers = new WeakMap<ServerResponse, number>();
   let hook: ((call: RecordedCall) => void) | undefined;
   let version = 1000;
 
@@ -407,6 +441,16 @@ export async function startKubeObjectsApi(dir: string, name = 'api'): Promise<Ku
   }
 
   function json(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+    const lost = lostAnswers.get(res);
+    if (lost !== undefined && code < 300) {
+      // Carried out; the answer is lost and the client gets the failure instead.
+      lostAnswers.delete(res);
+      const problem = injected(lost, undefined);
+      json(res, problem.code, statusJson(problem.code, problem.reason, problem.message, problem.details), {
+        ...problem.headers,
+      });
+      return;
+    }
     res.writeHead(code, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   }
@@ -546,6 +590,13 @@ export async function startKubeObjectsApi(dir: string, name = 'api'): Promise<Ku
             ...(retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }),
           },
         );
+      case 504:
+        return new HttpProblem(
+          504,
+          'Timeout',
+          'Timeout: request did not complete within the allotted timeout',
+          undefined,
+        );
       default:
         return new HttpProblem(status, 'Unknown', `injected HTTP ${status}`);
     }
@@ -598,6 +649,15 @@ export async function startKubeObjectsApi(dir: string, name = 'api'): Promise<Ku
       const { status, retryAfterSeconds } = failures;
       if (failures.remaining === 0) failures = undefined;
       throw injected(status, retryAfterSeconds);
+    }
+    if (
+      lateFailures &&
+      lateFailures.remaining > 0 &&
+      (lateFailures.method === undefined || lateFailures.method === method)
+    ) {
+      lateFailures.remaining--;
+      lostAnswers.set(res, lateFailures.status);
+      if (lateFailures.remaining === 0) lateFailures = undefined;
     }
     hook?.(call);
     const gv = gvOf(r.type);
@@ -762,6 +822,16 @@ export async function startKubeObjectsApi(dir: string, name = 'api'): Promise<Ku
       if (type === 'application/json-patch+json') result = jsonPatch(o, patch);
       else {
         if (!isRecord(patch)) throw new HttpProblem(400, 'BadRequest', 'a merge patch must be a JSON object');
+        if (type === 'application/strategic-merge-patch+json') {
+          const unsupported = strategicOnlyPart(patch);
+          if (unsupported !== undefined) {
+            throw new HttpProblem(
+              400,
+              'BadRequest',
+              `this test server implements strategic merge patch only for maps and scalars (as a merge patch): ${unsupported}`,
+            );
+          }
+        }
         result = mergePatch(structuredClone(o), patch);
       }
       if (!isRecord(result)) throw new HttpProblem(422, 'Invalid', 'the patch did not produce an object');
@@ -874,6 +944,9 @@ export async function startKubeObjectsApi(dir: string, name = 'api'): Promise<Ku
     },
     failNext(n, status, retryAfterSeconds, method) {
       failures = n > 0 ? { remaining: n, status, retryAfterSeconds, method } : undefined;
+    },
+    failAfter(n, status, method) {
+      lateFailures = n > 0 ? { remaining: n, status, method } : undefined;
     },
     beforeRequest(h) {
       hook = h;

@@ -139,4 +139,35 @@ describe('kubernetes:annotate-pod', { skip: OPENSSL_SKIP }, () => {
     assert.equal(error.transient, true);
     assert.equal(error.status, 409);
   });
+
+  test('a retry after a patch that took effect before its error reports it applied, with its undo', async () => {
+    const state: Record<string, unknown> = {};
+    h.api.failAfter(1, 504, 'PATCH');
+    const error = await actionError(annotatePod.run(inputFor(subject, params, { state }), h.ctx));
+    assert.equal(error.transient, true);
+    const retry = await annotatePod.run(inputFor(subject, params, { attempt: 2, state }), h.ctx);
+    assert.deepEqual(retry, {
+      result: 'applied',
+      reason: `annotated Pod "shop/web-1" palisade.io/note=${JSON.stringify(NOTE)}, palisade.io/run=run-test-1, owner=secops (was payments) (the change of attempt 1 took effect before its error)`,
+      undo: {
+        pod: POD,
+        uid: h.api.meta(POD).uid,
+        set: { 'palisade.io/note': NOTE, 'palisade.io/run': 'run-test-1', owner: 'secops' },
+        previous: { 'palisade.io/note': null, 'palisade.io/run': null, owner: 'payments' },
+      },
+    });
+    assert.equal(h.api.writes().length, 1);
+    assert.equal((await annotatePod.undo?.(undoFor(subject, retry.undo), h.ctx))?.result, 'applied');
+    assert.deepEqual(annotationsOf(h), { owner: 'payments', 'kubernetes.io/psp': 'restricted' });
+  });
+
+  test('a pod created after the alert is a new pod of the same name: left alone', async () => {
+    h.api.put(podObject('shop', 'web-1', { created: '2025-05-02T10:00:01Z' }));
+    assert.deepEqual(await annotatePod.run(inputFor(subject, params), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Pod "shop/web-1" was created at 2025-05-02T10:00:01Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about',
+    });
+    assert.deepEqual(h.api.writes(), []);
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * kubernetes:annotate-pod: sets annotations on the pod a subject names (a note for people and
  * tools: the alert, the run, a ticket). `{runId}` in a value is replaced by the run's id. Its undo
- * puts back the previous values where the pod still carries the ones it set (label-pod's logic).
+ * puts back the previous values where the pod still carries the ones it set. label-pod's logic:
+ * a pod created after the alert is left alone, and a retry that finds its values in place reports
+ * them applied, with the undo.
  */
 import { z } from 'zod';
 import { QualifiedKey } from '../../kube.ts';

@@ -6,6 +6,7 @@ import {
   inputFor,
   type KubeHarness,
   kubeCertDir,
+  kubeContext,
   podObject,
   startKubeHarness,
   undoFor,
@@ -202,5 +203,50 @@ describe('kubernetes:cordon-node', { skip: OPENSSL_SKIP }, () => {
       error.message,
       `patch Node "worker-1": nodes "worker-1" is forbidden: User "${KUBE_OBJECTS_USER}" cannot patch resource "nodes" in API group "" at the cluster scope (HTTP 403 Forbidden)`,
     );
+  });
+
+  test('a retry that finds the node cordoned by its run reports it applied, with its undo', async () => {
+    const state: Record<string, unknown> = {};
+    h.api.failAfter(1, 504, 'PATCH');
+    const error = await actionError(cordonNode.run(inputFor(nodeSubject, params, { state }), h.ctx));
+    assert.equal(error.transient, true);
+    assert.equal(error.status, 504);
+    assert.equal(stored(h, 'worker-1').spec.unschedulable, true);
+    const retry = await cordonNode.run(inputFor(nodeSubject, params, { attempt: 2, state }), h.ctx);
+    assert.deepEqual(retry, {
+      result: 'applied',
+      reason:
+        'cordoned Node "worker-1": no new pods are scheduled there; running pods stay (the change of attempt 1 took effect before its error)',
+      target: { type: 'kubernetes', ref: node('worker-1') },
+      undo: { node: 'worker-1', uid: h.api.meta(node('worker-1')).uid, runId: 'run-test-1' },
+    });
+    assert.equal(h.api.writes().length, 1);
+    assert.equal((await cordonNode.undo?.(undoFor(nodeSubject, retry.undo), h.ctx))?.result, 'applied');
+    assert.equal(stored(h, 'worker-1').spec.unschedulable, undefined);
+    // A node cordoned by another run stays skipped on a retry.
+    await cordonNode.run(inputFor(nodeSubject, params), kubeContext(h.client, { runId: 'run-other' }));
+    assert.deepEqual(await cordonNode.run(inputFor(nodeSubject, params, { attempt: 2, state }), h.ctx), {
+      result: 'skipped',
+      reason: 'Node "worker-1" is already cordoned (by run run-other)',
+      target: { type: 'kubernetes', ref: node('worker-1') },
+    });
+  });
+
+  test("the node of a pod created after the alert is not taken for the alert pod's node", async () => {
+    h.api.put(podObject('shop', 'web-1', { nodeName: 'worker-2', created: '2025-05-02T10:01:00Z' }));
+    const audit = alertSubject({ resource: 'pods/exec', namespace: 'shop', name: 'web-1' });
+    assert.deepEqual(await cordonNode.run(inputFor(audit, params), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Pod "shop/web-1" was created at 2025-05-02T10:01:00Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about; its node may not be the alert\'s',
+    });
+    assert.deepEqual(h.api.writes(), []);
+  });
+
+  test("the strategic patch leaves the node's lists (taints) as they are", async () => {
+    const taints = [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }];
+    h.api.put(nodeObject('worker-1', { taints }));
+    await cordonNode.run(inputFor(nodeSubject, params), h.ctx);
+    assert.deepEqual(stored(h, 'worker-1').spec, { podCIDR: '10.128.2.0/24', taints, unschedulable: true });
   });
 });

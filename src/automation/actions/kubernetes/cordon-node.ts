@@ -4,9 +4,21 @@
  * pod: its node is the one the subject names (Falco's hostname), else the pod's spec.nodeName. The
  * node is annotated `palisade.io/cordoned-by: <runId>`; undo uncordons only a node that is still
  * unschedulable with that annotation, so a node someone else cordoned meanwhile stays cordoned.
+ * The annotation also tells a retry (after a transient failure that may have come after the patch
+ * took effect) that the node is cordoned by this run: that is reported applied, with the undo.
+ * For an alert without the node's name, the pod's node is used only when the pod is older than the
+ * alert: a pod created since is a new pod of the same name, maybe on another node.
  */
 import { z } from 'zod';
-import { describeKubeRef, kubeTargetOf, parseUndoData } from '../../kube.ts';
+import {
+  describeKubeRef,
+  kubeTargetOf,
+  newPodSince,
+  notedWrite,
+  noteWrite,
+  parseUndoData,
+  tookEffect,
+} from '../../kube.ts';
 import { defineAction, type KubeObjectData, type KubeRef } from '../../types.ts';
 
 const ID = 'kubernetes:cordon-node';
@@ -20,6 +32,9 @@ const UndoData = z.strictObject({
   uid: z.string().optional(),
   runId: z.string().min(1),
 });
+
+/** The key of the patch noted in ActionInput.state; its `seen` is the undo data. */
+const NOTE = 'cordon';
 
 function unschedulable(node: KubeObjectData): boolean {
   const spec = NodeSpec.safeParse(node.spec);
@@ -70,6 +85,8 @@ export const cordonNode = defineAction({
       if (!node) {
         const pod = await kube.get(target.ref);
         if (!pod) return { result: 'skipped', reason: `${podName} no longer exists: its node is unknown` };
+        const replaced = newPodSince(pod, input.subject, podName);
+        if (replaced) return { result: 'skipped', reason: `${replaced}; its node may not be the alert's` };
         const spec = PodSpec.safeParse(pod.spec);
         const nodeName = spec.success ? spec.data.nodeName : undefined;
         if (!nodeName) return { result: 'skipped', reason: `${podName} is not scheduled on a node` };
@@ -83,8 +100,20 @@ export const cordonNode = defineAction({
     const nodeName = node.metadata.name ?? '';
     const ref = nodeRef(nodeName);
     const name = describeKubeRef(ref);
+    const undo = { node: nodeName, ...(node.metadata.uid ? { uid: node.metadata.uid } : {}), runId: ctx.runId };
+    const reason = `cordoned ${name}${via}: no new pods are scheduled there; running pods stay`;
     if (unschedulable(node)) {
       const by = node.metadata.annotations?.[CORDONED_BY];
+      // A retry that finds the node cordoned by this run: the patch of an earlier attempt took effect.
+      if (by === ctx.runId && input.attempt > 1 && !input.dryRun) {
+        const prior = notedWrite(input.state, NOTE, UndoData);
+        return {
+          result: 'applied',
+          reason: `${prior?.reason ?? reason}${tookEffect(prior?.attempt)}`,
+          target: outcomeTarget(ref),
+          undo,
+        };
+      }
       return {
         result: 'skipped',
         reason: `${name}${via} is already cordoned${by ? ` (by run ${by})` : ''}`,
@@ -99,6 +128,7 @@ export const cordonNode = defineAction({
       };
     }
     const resourceVersion = node.metadata.resourceVersion;
+    noteWrite(input.state, NOTE, { attempt: input.attempt, reason, seen: undo });
     await kube.patch(
       ref,
       {
@@ -107,12 +137,7 @@ export const cordonNode = defineAction({
       },
       'strategic',
     );
-    return {
-      result: 'applied',
-      reason: `cordoned ${name}${via}: no new pods are scheduled there; running pods stay`,
-      target: outcomeTarget(ref),
-      undo: { node: nodeName, ...(node.metadata.uid ? { uid: node.metadata.uid } : {}), runId: ctx.runId },
-    };
+    return { result: 'applied', reason, target: outcomeTarget(ref), undo };
   },
 
   async undo(input, ctx) {

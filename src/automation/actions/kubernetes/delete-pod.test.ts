@@ -3,6 +3,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import {
   actionError,
   alertSubject,
+  findingSubject,
   inputFor,
   type KubeHarness,
   kubeCertDir,
@@ -136,5 +137,45 @@ describe('kubernetes:delete-pod', { skip: OPENSSL_SKIP }, () => {
     const error = await actionError(deletePod.run(inputFor(subject, {}), h.ctx));
     assert.equal(error.transient, true);
     assert.equal(error.status, 409);
+  });
+
+  test('a retry after a delete that took effect before its error reports it applied', async () => {
+    const state: Record<string, unknown> = {};
+    h.api.failAfter(1, 504, 'DELETE');
+    const error = await actionError(deletePod.run(inputFor(subject, {}, { state }), h.ctx));
+    assert.equal(error.transient, true);
+    assert.equal(error.status, 504);
+    assert.equal(h.api.object(POD), undefined);
+    const applied = {
+      result: 'applied',
+      reason:
+        'deleted Pod "shop/web-1" with its default grace period; its controller ReplicaSet "shop/web-7d9f8" will start a replacement (the change of attempt 1 took effect before its error)',
+    };
+    assert.deepEqual(await deletePod.run(inputFor(subject, {}, { attempt: 2, state }), h.ctx), applied);
+    // Its replacement (a new uid, created after the alert) is there by the next retry: still ours, and left alone.
+    h.api.put(podObject('shop', 'web-1', { created: '2025-05-02T10:06:00Z' }));
+    assert.deepEqual(await deletePod.run(inputFor(subject, {}, { attempt: 3, state }), h.ctx), applied);
+    assert.equal(h.api.writes().length, 1);
+    assert.ok(h.api.object(POD));
+  });
+
+  test("a StatefulSet's new pod of the same name, created after the alert, is not deleted; findings carry no time", async () => {
+    const owner = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web' };
+    h.api.put(podObject('shop', 'web-0', { owner, created: '2025-05-02T10:04:30Z' }));
+    const alert = alertSubject({ resource: 'pods/exec', namespace: 'shop', name: 'web-0' });
+    const skipped = {
+      result: 'skipped',
+      reason:
+        'Pod "shop/web-0" was created at 2025-05-02T10:04:30Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about',
+    };
+    assert.deepEqual(await deletePod.run(inputFor(alert, {}, { dryRun: true }), h.ctx), skipped);
+    assert.deepEqual(await deletePod.run(inputFor(alert, {}), h.ctx), skipped);
+    assert.deepEqual(h.api.writes(), []);
+    const finding = findingSubject({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-0' });
+    assert.deepEqual(await deletePod.run(inputFor(finding, {}), h.ctx), {
+      result: 'applied',
+      reason:
+        'deleted Pod "shop/web-0" with its default grace period; its controller StatefulSet "shop/web" will start a replacement',
+    });
   });
 });

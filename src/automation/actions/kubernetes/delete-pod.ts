@@ -1,12 +1,34 @@
 /**
  * kubernetes:delete-pod: deletes the pod a subject names (its controller, if any, starts a fresh
  * one from the workload's template: the running process and anything written to the container's
- * filesystem are gone). The delete carries the uid read as a precondition, so a new pod of the same
- * name (a StatefulSet's) is never deleted by mistake. Not undoable.
+ * filesystem are gone). It never deletes a new pod of the same name (a StatefulSet's): for an
+ * alert, a pod created after the alert was first seen is left alone; and the delete carries the
+ * uid read as a precondition, so a pod replaced between the read and the delete is not deleted
+ * either. (Findings carry no time: for them, the pod of that name when the action runs is the one
+ * deleted.) A retry (after a transient failure that may have come after the delete took effect)
+ * that finds the pod it noted gone or terminating reports it deleted. Not undoable.
  */
 import { z } from 'zod';
-import { controllerOf, describeKubeRef, kubeTargetOf } from '../../kube.ts';
-import { ActionError, defineAction } from '../../types.ts';
+import {
+  controllerOf,
+  describeKubeRef,
+  kubeTargetOf,
+  newPodSince,
+  notedWrite,
+  noteWrite,
+  sendNoted,
+  tookEffect,
+} from '../../kube.ts';
+import { ActionError, defineAction, type KubeObjectData } from '../../types.ts';
+
+/** The key of the delete noted in ActionInput.state; its `seen` is the uid of the pod deleted. */
+const NOTE = 'delete';
+const Seen = z.strictObject({ uid: z.string().optional() });
+
+function terminating(pod: KubeObjectData): string | undefined {
+  const deletion = pod.metadata.deletionTimestamp;
+  return typeof deletion === 'string' && deletion !== '' ? deletion : undefined;
+}
 
 const Params = z.strictObject({
   gracePeriodSeconds: z
@@ -38,11 +60,18 @@ export const deletePod = defineAction({
     const name = describeKubeRef(target.ref);
     const kube = await ctx.kube();
     const pod = await kube.get(target.ref);
+    // An earlier attempt sent the delete and failed after: the pod it noted gone or terminating is its doing.
+    const prior = input.dryRun ? undefined : notedWrite(input.state, NOTE, Seen);
+    if (prior && (!pod || pod.metadata.uid !== prior.seen.uid || terminating(pod) !== undefined)) {
+      return { result: 'applied', reason: `${prior.reason}${tookEffect(prior.attempt)}` };
+    }
     if (!pod) return { result: 'skipped', reason: `${name} no longer exists` };
-    const deletion = pod.metadata.deletionTimestamp;
-    if (typeof deletion === 'string' && deletion !== '') {
+    const deletion = terminating(pod);
+    if (deletion !== undefined) {
       return { result: 'skipped', reason: `${name} is already terminating (deletion requested at ${deletion})` };
     }
+    const replaced = newPodSince(pod, input.subject, name);
+    if (replaced) return { result: 'skipped', reason: replaced };
     const uid = pod.metadata.uid;
     const grace = input.params.gracePeriodSeconds;
     const graceText = grace === undefined ? 'its default grace period' : `a grace period of ${grace}s`;
@@ -51,12 +80,16 @@ export const deletePod = defineAction({
       ? `its controller ${describeKubeRef({ kind: owner.kind, namespace: pod.metadata.namespace, name: owner.name })} will start a replacement`
       : 'it has no controller: nothing will replace it';
     if (input.dryRun) return { result: 'planned', reason: `would delete ${name} with ${graceText}; ${after}` };
+    const reason = `deleted ${name} with ${graceText}; ${after}`;
+    noteWrite(input.state, NOTE, { attempt: input.attempt, reason, seen: uid ? { uid } : {} });
     let deleted: boolean;
     try {
-      deleted = await kube.delete(target.ref, {
-        ...(uid ? { uid } : {}),
-        ...(grace === undefined ? {} : { gracePeriodSeconds: grace }),
-      });
+      deleted = await sendNoted(input.state, NOTE, () =>
+        kube.delete(target.ref, {
+          ...(uid ? { uid } : {}),
+          ...(grace === undefined ? {} : { gracePeriodSeconds: grace }),
+        }),
+      );
     } catch (error) {
       // The uid precondition failed: the pod of that name is a new one, not the one the subject saw.
       if (error instanceof ActionError && error.status === 409 && /precondition/i.test(error.message)) {
@@ -65,6 +98,6 @@ export const deletePod = defineAction({
       throw error;
     }
     if (!deleted) return { result: 'skipped', reason: `${name} no longer exists` };
-    return { result: 'applied', reason: `deleted ${name} with ${graceText}; ${after}` };
+    return { result: 'applied', reason };
   },
 });

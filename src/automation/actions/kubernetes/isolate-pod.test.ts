@@ -293,4 +293,106 @@ describe('kubernetes:isolate-pod', { skip: OPENSSL_SKIP }, () => {
     assert.equal((retry.undo as { createdPolicy: boolean }).createdPolicy, true);
     assert.equal(h.api.writes().filter((c) => c.method === 'POST').length, 1);
   });
+
+  test('a retry after a label patch that took effect before its error reports the isolation applied, with its undo', async () => {
+    const state: Record<string, unknown> = {};
+    h.api.failAfter(1, 504, 'PATCH'); // the policy is created; the label patch is carried out, its answer lost
+    const error = await actionError(isolatePod.run(inputFor(subject, params, { state }), h.ctx));
+    assert.equal(error.transient, true);
+    assert.equal(error.status, 504);
+    const retry = await isolatePod.run(inputFor(subject, params, { attempt: 2, state }), h.ctx);
+    assert.deepEqual(retry, {
+      result: 'applied',
+      reason:
+        'labelled Pod "shop/web-1" palisade.io/quarantine=true and created NetworkPolicy "shop/palisade-quarantine" (deny all ingress and egress) (the change of attempt 1 took effect before its error)',
+      undo: {
+        pod: POD,
+        uid: h.api.meta(POD).uid,
+        label: 'palisade.io/quarantine',
+        labelled: true,
+        policy: POLICY,
+        createdPolicy: true,
+        policyUid: h.api.meta(POLICY).uid,
+      },
+    });
+    assert.equal(h.api.writes().length, 2);
+    assert.deepEqual(await isolatePod.undo?.(undoFor(subject, retry.undo), h.ctx), {
+      result: 'applied',
+      reason:
+        'removed label palisade.io/quarantine from Pod "shop/web-1" and deleted NetworkPolicy "shop/palisade-quarantine"',
+    });
+    assert.deepEqual(labelsOf(h), { app: 'web' });
+    assert.equal(h.api.object(POLICY), undefined);
+  });
+
+  test('a retry finds its label on a pod isolated by a policy of another run: labelled, the policy kept', async () => {
+    const web2 = alertSubject({ resource: 'pods/exec', namespace: 'shop', name: 'web-2' });
+    await isolatePod.run(inputFor(web2, params), kubeContext(h.client, { runId: 'run-other' }));
+    const state: Record<string, unknown> = {};
+    h.api.failAfter(1, 504, 'PATCH');
+    await actionError(isolatePod.run(inputFor(subject, params, { state }), h.ctx));
+    const retry = await isolatePod.run(inputFor(subject, params, { attempt: 2, state }), h.ctx);
+    assert.equal(
+      retry.reason,
+      'labelled Pod "shop/web-1" palisade.io/quarantine=true and NetworkPolicy "shop/palisade-quarantine" already denies all its ingress and egress (the change of attempt 1 took effect before its error)',
+    );
+    assert.deepEqual(
+      [
+        retry.result,
+        (retry.undo as { labelled: boolean }).labelled,
+        (retry.undo as { createdPolicy: boolean }).createdPolicy,
+      ],
+      ['applied', true, false],
+    );
+  });
+
+  test('a retry after a policy create that took effect before its error owns the policy (the pod was labelled before)', async () => {
+    h.api.put(podObject('shop', 'web-1', { labels: { app: 'web', 'palisade.io/quarantine': 'true' } }));
+    const state: Record<string, unknown> = {};
+    h.api.failAfter(1, 504, 'POST');
+    await actionError(isolatePod.run(inputFor(subject, params, { state }), h.ctx));
+    const retry = await isolatePod.run(inputFor(subject, params, { attempt: 2, state }), h.ctx);
+    assert.deepEqual(retry, {
+      result: 'applied',
+      reason:
+        'created NetworkPolicy "shop/palisade-quarantine" (deny all ingress and egress) (the change of attempt 1 took effect before its error)',
+      undo: {
+        pod: POD,
+        uid: h.api.meta(POD).uid,
+        label: 'palisade.io/quarantine',
+        labelled: false,
+        policy: POLICY,
+        createdPolicy: true,
+        policyUid: h.api.meta(POLICY).uid,
+      },
+    });
+    assert.deepEqual(
+      h.api.writes().map((c) => c.method),
+      ['POST'],
+    );
+  });
+
+  test('a pod on the host network is skipped: NetworkPolicies do not apply to it', async () => {
+    h.api.put(podObject('shop', 'web-1', { labels: { app: 'web' }, hostNetwork: true }));
+    const skipped = {
+      result: 'skipped',
+      reason:
+        'Pod "shop/web-1" uses the host\'s network (hostNetwork: true): NetworkPolicies do not apply to it, so it cannot be isolated this way',
+    };
+    assert.deepEqual(await isolatePod.run(inputFor(subject, params, { dryRun: true }), h.ctx), skipped);
+    assert.deepEqual(await isolatePod.run(inputFor(subject, params), h.ctx), skipped);
+    assert.deepEqual(h.api.writes(), []);
+    assert.equal(h.api.object(POLICY), undefined);
+    assert.deepEqual(labelsOf(h), { app: 'web' });
+  });
+
+  test('a pod created after the alert is a new pod of the same name: left alone', async () => {
+    h.api.put(podObject('shop', 'web-1', { labels: { app: 'web' }, created: '2025-05-02T10:02:00Z' }));
+    assert.deepEqual(await isolatePod.run(inputFor(subject, params), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Pod "shop/web-1" was created at 2025-05-02T10:02:00Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about',
+    });
+    assert.deepEqual(h.api.writes(), []);
+  });
 });

@@ -4,6 +4,11 @@
  * Ingress and Egress, no rules). NetworkPolicies add up: any other policy that selects the pod and
  * allows traffic still allows it, so those are named in the outcome. Undo removes the label, and
  * deletes the policy when this run created it and no other pod of the namespace carries the label.
+ * Skipped: a pod on the host's network (`hostNetwork: true`: NetworkPolicies do not apply to it),
+ * and for an alert, a pod created after the alert was first seen (a new pod of the same name).
+ * Before writing, it notes in ActionInput.state whether the label and the policy were there and
+ * the policy it creates, so a retry (after a transient failure that may have come after a write
+ * took effect) that finds the pod isolated by its own writes reports them applied, with the undo.
  * Spec: https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 import { z } from 'zod';
@@ -12,15 +17,37 @@ import {
   isDnsSubdomain,
   KubeRefData,
   kubeTargetOf,
+  newPodSince,
   parseUndoData,
   pointerToken,
   QualifiedKey,
+  tookEffect,
+  writeRefused,
 } from '../../kube.ts';
 import { ActionError, defineAction, type KubeObjectData, type KubeRef } from '../../types.ts';
 
 const ID = 'kubernetes:isolate-pod';
 const NETPOL = 'networking.k8s.io/v1';
 const CREATED_BY_RUN = 'palisade.io/created-by-run';
+/** The key of the step's note in ActionInput.state (IsolateNote). */
+const NOTE = 'isolate';
+
+/** What the step saw before its first write, and the writes it sent (by attempt). */
+const IsolateNote = z.strictObject({
+  uid: z.string().optional(),
+  /** The pod carried `<label>=true` before the first write. */
+  labelledBefore: z.boolean(),
+  /** The policy existed before the first write. */
+  policyExistedBefore: z.boolean(),
+  /** The attempt that sent the create of the policy, and the uid it got back. */
+  createAttempt: z.number().int().min(1).optional(),
+  policyUid: z.string().optional(),
+  /** The attempt that sent the label patch (withdrawn when the API server refused it). */
+  labelAttempt: z.number().int().min(1).optional(),
+});
+type IsolateNote = z.infer<typeof IsolateNote>;
+
+const PodSpec = z.looseObject({ hostNetwork: z.boolean().nullish() });
 
 const Params = z.strictObject({
   label: QualifiedKey.default('palisade.io/quarantine'),
@@ -170,6 +197,15 @@ export const isolatePod = defineAction({
     const kube = await ctx.kube();
     const pod = await kube.get(target.ref);
     if (!pod) return { result: 'skipped', reason: `${podName} no longer exists` };
+    const replaced = newPodSince(pod, input.subject, podName);
+    if (replaced) return { result: 'skipped', reason: replaced };
+    const podSpec = PodSpec.safeParse(pod.spec);
+    if (podSpec.success && podSpec.data.hostNetwork === true) {
+      return {
+        result: 'skipped',
+        reason: `${podName} uses the host's network (hostNetwork: true): NetworkPolicies do not apply to it, so it cannot be isolated this way`,
+      };
+    }
     const namespace = pod.metadata.namespace ?? target.ref.namespace ?? 'default';
     const policyRef: KubeRef = { apiVersion: NETPOL, kind: 'NetworkPolicy', namespace, name: policyName };
     const policyText = describeKubeRef(policyRef);
@@ -199,7 +235,18 @@ export const isolatePod = defineAction({
     }
     const noteText = notes.map((n) => `; ${n}`).join('');
 
-    if (labelled && policy) {
+    // What an earlier attempt of this step saw and sent (a write may have taken effect before its error).
+    const noted = input.dryRun ? undefined : IsolateNote.safeParse(input.state[NOTE]);
+    const prior =
+      noted?.success && (noted.data.uid === undefined || noted.data.uid === pod.metadata.uid) ? noted.data : undefined;
+    const labelledByEarlier = prior !== undefined && !prior.labelledBefore && prior.labelAttempt !== undefined;
+    const ours = (p: KubeObjectData): boolean =>
+      p.metadata.annotations?.[CREATED_BY_RUN] === ctx.runId ||
+      (prior?.policyUid !== undefined && p.metadata.uid === prior.policyUid);
+
+    // On a retry, a label or policy of this step's earlier attempts is its change, not one found done.
+    const earlierWrites = input.attempt > 1 && (labelledByEarlier || (policy !== undefined && ours(policy)));
+    if (labelled && policy && (input.dryRun || !earlierWrites)) {
       return {
         result: 'skipped',
         reason: `${podName} is already isolated (labelled ${label}=true, ${policyText} denies all ingress and egress)${noteText}`,
@@ -211,12 +258,26 @@ export const isolatePod = defineAction({
     ];
     if (input.dryRun) return { result: 'planned', reason: `would ${steps.join(' and ')}${noteText}` };
 
-    // A policy this run created on an earlier attempt (the runner retries transient failures) is its own.
-    let createdPolicy = policy?.metadata.annotations?.[CREATED_BY_RUN] === ctx.runId;
+    let note: IsolateNote = prior ?? {
+      ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
+      labelledBefore: labelled,
+      policyExistedBefore: policy !== undefined,
+    };
+    const save = (next: IsolateNote): void => {
+      note = next;
+      input.state[NOTE] = next;
+    };
+    save(note);
+    const wroteNow = !labelled || !policy;
+    // A policy this step created on an earlier attempt (the runner retries transient failures) is its own.
+    let createdPolicy = policy !== undefined && ours(policy);
     if (!policy) {
+      const { policyUid: _stale, ...rest } = note;
+      save({ ...rest, createAttempt: input.attempt });
       try {
         policy = await kube.create(policyObject(namespace, policyName, label, ctx.runId));
         createdPolicy = true;
+        if (policy.metadata.uid) save({ ...note, policyUid: policy.metadata.uid });
       } catch (error) {
         // Created meanwhile (another run): use it if it is the same policy.
         if (!(error instanceof ActionError && error.status === 409 && !error.transient)) throw error;
@@ -224,22 +285,43 @@ export const isolatePod = defineAction({
         if (!policy || !isQuarantinePolicy(policy, label)) throw error;
       }
     }
-    if (!labelled) await kube.patch(target.ref, { metadata: { labels: { [label]: 'true' } } }, 'merge');
+    if (!labelled) {
+      // (A label patch noted by an earlier attempt did not take effect: the pod is not labelled.)
+      const { labelAttempt: _stale, ...rest } = note;
+      save({ ...rest, labelAttempt: input.attempt });
+      try {
+        await kube.patch(target.ref, { metadata: { labels: { [label]: 'true' } } }, 'merge');
+      } catch (error) {
+        // Refused (nothing changed): a retry must not take someone else's label for this patch.
+        if (writeRefused(error)) save(rest);
+        throw error;
+      }
+    }
+    const labelledByStep = !labelled || labelledByEarlier;
 
     const done = [
-      ...(labelled ? [] : [`labelled ${podName} ${label}=true`]),
+      ...(labelledByStep ? [`labelled ${podName} ${label}=true`] : []),
       ...(createdPolicy
         ? [`created ${policyText} (deny all ingress and egress)`]
         : [`${policyText} already denies all its ingress and egress`]),
     ];
+    // Nothing written now: the writes of earlier attempts took effect before their errors.
+    const earlier = wroteNow
+      ? ''
+      : tookEffect(
+          Math.max(
+            labelledByEarlier ? (prior?.labelAttempt ?? 0) : 0,
+            createdPolicy ? (prior?.createAttempt ?? 0) : 0,
+          ) || undefined,
+        );
     return {
       result: 'applied',
-      reason: `${done.join(' and ')}${noteText}`,
+      reason: `${done.join(' and ')}${noteText}${earlier}`,
       undo: {
         pod: target.ref,
         ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
         label,
-        labelled: !labelled,
+        labelled: labelledByStep,
         policy: policyRef,
         createdPolicy,
         ...(policy.metadata.uid ? { policyUid: policy.metadata.uid } : {}),

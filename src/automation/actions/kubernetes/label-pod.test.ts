@@ -3,6 +3,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import {
   actionError,
   alertSubject,
+  findingSubject,
   inputFor,
   type KubeHarness,
   kubeCertDir,
@@ -13,6 +14,7 @@ import {
 } from '#test/helpers/automation-subjects.ts';
 import { KUBE_OBJECTS_USER } from '#test/helpers/kube-objects-api.ts';
 import { OPENSSL_SKIP } from '#test/helpers/tls.ts';
+import { MAX_RUN_ID_LENGTH } from '../../types.ts';
 import { labelPod } from './label-pod.ts';
 
 const POD = { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-1' } as const;
@@ -41,6 +43,22 @@ describe('kubernetes:label-pod parameters', () => {
     assert.equal(empty.success, false);
     assert.match(empty.error?.issues[0]?.message ?? '', /at least one label/);
     assert.equal(labelPod.params.safeParse({ labels: { a: 'b' }, extra: 1 }).success, false);
+  });
+});
+
+describe('kubernetes:label-pod {runId} at load', () => {
+  test('a value with {runId} must be a label value with the longest run id', () => {
+    assert.equal(MAX_RUN_ID_LENGTH, 32);
+    // 30 + "-" + 32 = 63 characters: the longest label value.
+    const longest = `${'a'.repeat(30)}-{runId}`;
+    assert.equal(labelPod.params.safeParse({ labels: { run: longest } }).success, true);
+    // 31 + "-" + 32 = 64: passes with a short stand-in (run-1), fails at run time with a long run id.
+    const tooLong = labelPod.params.safeParse({ labels: { run: `${'a'.repeat(31)}-{runId}` } });
+    assert.equal(tooLong.success, false);
+    assert.equal(
+      tooLong.error?.issues[0]?.message,
+      'must be a label value: empty, or at most 63 letters, digits, "-", "_" or "." starting and ending with a letter or digit ({runId} is replaced by the run id, up to 32 characters)',
+    );
   });
 });
 
@@ -223,5 +241,45 @@ describe('kubernetes:label-pod', { skip: OPENSSL_SKIP }, () => {
     assert.equal(error.transient, true);
     assert.equal(error.status, 409);
     assert.deepEqual(labelsOf(h), { app: 'web', team: 'payments' });
+  });
+
+  test('a retry after a patch that took effect before its error reports it applied, with its undo', async () => {
+    const state: Record<string, unknown> = {};
+    h.api.failAfter(1, 504, 'PATCH');
+    const error = await actionError(labelPod.run(inputFor(subject, params, { state }), h.ctx));
+    assert.equal(error.transient, true);
+    assert.equal(error.status, 504);
+    const retry = await labelPod.run(inputFor(subject, params, { attempt: 2, state }), h.ctx);
+    assert.deepEqual(retry, {
+      result: 'applied',
+      reason:
+        'labelled Pod "shop/web-1" palisade.io/quarantine=true, team=sec (was payments), palisade.io/run=run-test-1 (the change of attempt 1 took effect before its error)',
+      undo: {
+        pod: POD,
+        uid: h.api.meta(POD).uid,
+        set: { 'palisade.io/quarantine': 'true', team: 'sec', 'palisade.io/run': 'run-test-1' },
+        previous: { 'palisade.io/quarantine': null, team: 'payments', 'palisade.io/run': null },
+      },
+    });
+    assert.equal(h.api.writes().length, 1);
+    assert.equal((await labelPod.undo?.(undoFor(subject, retry.undo), h.ctx))?.result, 'applied');
+    assert.deepEqual(labelsOf(h), { app: 'web', team: 'payments' });
+  });
+
+  test('a pod created after the alert is a new pod of the same name: left alone; findings carry no time', async () => {
+    h.api.put(podObject('shop', 'web-0', { labels: { app: 'web' }, created: '2025-05-02T10:03:00Z' }));
+    const alert = alertSubject({ resource: 'pods/exec', namespace: 'shop', name: 'web-0' });
+    assert.deepEqual(await labelPod.run(inputFor(alert, params), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Pod "shop/web-0" was created at 2025-05-02T10:03:00Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about',
+    });
+    assert.deepEqual(h.api.writes(), []);
+    // Created the same second as the alert: not after it.
+    h.api.put(podObject('shop', 'web-0', { labels: { app: 'web' }, created: '2025-05-02T10:00:00Z' }));
+    assert.equal((await labelPod.run(inputFor(alert, params), h.ctx)).result, 'applied');
+    h.api.put(podObject('shop', 'web-2', { created: '2025-05-02T10:03:00Z' }));
+    const finding = findingSubject({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-2' });
+    assert.equal((await labelPod.run(inputFor(finding, params), h.ctx)).result, 'applied');
   });
 });

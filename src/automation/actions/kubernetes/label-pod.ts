@@ -3,6 +3,9 @@
  * by people, by other automations). `{runId}` in a value is replaced by the run's id. Its undo puts
  * back the values the labels had (removing the ones it added) where the pod still carries the
  * values it set. annotate-pod shares the logic (runMetadataChange, undoMetadataChange).
+ * For an alert, a pod created after the alert was first seen is a new pod of the same name (a
+ * StatefulSet's): it is left alone. A retry (after a transient failure that may have come after the
+ * patch took effect) that finds the values it noted in place reports them applied, with the undo.
  */
 import { z } from 'zod';
 import {
@@ -11,9 +14,14 @@ import {
   KubeRefData,
   kubeTargetOf,
   LABEL_VALUE_SYNTAX,
+  newPodSince,
+  notedWrite,
+  noteWrite,
   parseUndoData,
   pointerToken,
   QualifiedKey,
+  sendNoted,
+  tookEffect,
 } from '../../kube.ts';
 import {
   type ActionContext,
@@ -21,6 +29,7 @@ import {
   type ActionInput,
   type ActionOutcome,
   defineAction,
+  MAX_RUN_ID_LENGTH,
   type UndoInput,
 } from '../../types.ts';
 
@@ -77,7 +86,18 @@ export async function runMetadataChange(
   const kube = await ctx.kube();
   const pod = await kube.get(target.ref);
   if (!pod) return { result: 'skipped', reason: `${name} no longer exists` };
+  const replaced = newPodSince(pod, input.subject, name);
+  if (replaced) return { result: 'skipped', reason: replaced };
   const current = pod.metadata[spec.field] ?? {};
+  // An earlier attempt patched the pod and failed after: if its values are in place, that was its patch.
+  const prior = input.dryRun ? undefined : notedWrite(input.state, spec.field, UndoData);
+  if (
+    prior &&
+    (prior.seen.uid === undefined || prior.seen.uid === pod.metadata.uid) &&
+    Object.entries(prior.seen.set).every(([key, value]) => current[key] === value)
+  ) {
+    return { result: 'applied', reason: `${prior.reason}${tookEffect(prior.attempt)}`, undo: prior.seen };
+  }
   const changes = Object.entries(desired).filter(([key, value]) => current[key] !== value);
   if (changes.length === 0) {
     return { result: 'skipped', reason: `${name} already has ${spec.noun}s ${entries(desired)}` };
@@ -91,12 +111,11 @@ export async function runMetadataChange(
     })
     .join(', ');
   if (input.dryRun) return { result: 'planned', reason: `would ${spec.verb} ${name} ${what}` };
-  await kube.patch(target.ref, { metadata: { [spec.field]: set } }, 'merge');
-  return {
-    result: 'applied',
-    reason: `${spec.done} ${name} ${what}`,
-    undo: { pod: target.ref, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}), set, previous },
-  };
+  const reason = `${spec.done} ${name} ${what}`;
+  const undo = { pod: target.ref, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}), set, previous };
+  noteWrite(input.state, spec.field, { attempt: input.attempt, reason, seen: undo });
+  await sendNoted(input.state, spec.field, () => kube.patch(target.ref, { metadata: { [spec.field]: set } }, 'merge'));
+  return { result: 'applied', reason, undo };
 }
 
 /** Puts back the previous values of the keys that still carry the values the run set. */
@@ -171,12 +190,15 @@ const SPEC: MetadataChangeSpec = {
   checkValue: (value) => (isLabelValue(value) ? undefined : LABEL_VALUE_SYNTAX),
 };
 
+/** The longest run id, to check at load the values that embed `{runId}`. */
+const RUN_ID_STAND_IN = 'r'.repeat(MAX_RUN_ID_LENGTH);
+
 const Params = z.strictObject({
   labels: z
     .record(
       QualifiedKey,
-      z.string().refine((value) => isLabelValue(value.replaceAll('{runId}', 'run-1')), {
-        message: `${LABEL_VALUE_SYNTAX} ({runId} is replaced by the run id)`,
+      z.string().refine((value) => isLabelValue(value.replaceAll('{runId}', RUN_ID_STAND_IN)), {
+        message: `${LABEL_VALUE_SYNTAX} ({runId} is replaced by the run id, up to ${MAX_RUN_ID_LENGTH} characters)`,
       }),
     )
     .refine((labels) => Object.keys(labels).length > 0, { message: 'must set at least one label' }),

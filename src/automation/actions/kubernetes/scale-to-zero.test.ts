@@ -249,4 +249,45 @@ describe('kubernetes:scale-to-zero', { skip: OPENSSL_SKIP }, () => {
     );
     assert.equal(replicasOf(h, DEPLOY), 3);
   });
+
+  test('a retry after a patch that took effect before its error reports it applied, with its undo', async () => {
+    const subject = podSubject('web-7d9f8-abcde');
+    const uid = h.api.meta(DEPLOY).uid;
+    const state: Record<string, unknown> = {};
+    h.api.failAfter(1, 504, 'PATCH'); // the patch is carried out, its answer lost
+    const error = await actionError(scaleToZero.run(inputFor(subject, params, { state }), h.ctx));
+    assert.equal(error.transient, true);
+    assert.equal(error.status, 504);
+    assert.equal(replicasOf(h, DEPLOY), 0);
+    // The ReplicaSet controller removes the pod meanwhile: the retry goes by the workload it noted.
+    h.api.remove({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-7d9f8-abcde' });
+    const retry = await scaleToZero.run(inputFor(subject, params, { attempt: 2, state }), h.ctx);
+    assert.deepEqual(retry, {
+      result: 'applied',
+      reason:
+        'scaled Deployment "shop/web" (owner of Pod "shop/web-7d9f8-abcde" → ReplicaSet "shop/web-7d9f8") from 3 to 0 replicas (the change of attempt 1 took effect before its error)',
+      target: { type: 'kubernetes', ref: DEPLOY },
+      undo: { workload: DEPLOY, uid, replicas: 3 },
+    });
+    assert.equal(h.api.writes().length, 1);
+    assert.deepEqual(await scaleToZero.undo?.(undoFor(subject, retry.undo), h.ctx), {
+      result: 'applied',
+      reason: 'scaled Deployment "shop/web" back from 0 to 3 replicas',
+    });
+    assert.equal(replicasOf(h, DEPLOY), 3);
+  });
+
+  test('a patch the API server refused is not taken for the change: a retry finds 0 set by someone else', async () => {
+    const subject = findingSubject({ ...DEPLOY });
+    const state: Record<string, unknown> = {};
+    h.api.failNext(1, 409, undefined, 'PATCH');
+    assert.equal((await actionError(scaleToZero.run(inputFor(subject, params, { state }), h.ctx))).status, 409);
+    assert.deepEqual(state, {});
+    h.api.put(workload(DEPLOY, 0)); // an operator stopped it meanwhile
+    assert.deepEqual(await scaleToZero.run(inputFor(subject, params, { attempt: 2, state }), h.ctx), {
+      result: 'skipped',
+      reason: 'Deployment "shop/web" is already scaled to 0 replicas',
+      target: { type: 'kubernetes', ref: DEPLOY },
+    });
+  });
 });

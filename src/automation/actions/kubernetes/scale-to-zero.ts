@@ -7,14 +7,29 @@
  * workload is named in the outcome: with minReplicas ≥ 1 it stops acting while the replicas are 0
  * and takes over again once they are set (by the undo, or by anyone); with minReplicas 0
  * (HPAScaleToZero) it may scale the workload back up by itself. Undo sets the previous replicas
- * back, only while they are still 0.
+ * back, only while they are still 0. A retry (after a transient failure that may have come after
+ * the patch took effect) that finds the workload it noted at 0 replicas reports the change applied,
+ * with its undo.
  * Spec: https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#implicit-maintenance-mode-deactivation
  */
 import { z } from 'zod';
-import { controllerOf, describeKubeRef, KubeRefData, kubeTargetOf, parseUndoData, refOfObject } from '../../kube.ts';
+import {
+  controllerOf,
+  describeKubeRef,
+  KubeRefData,
+  kubeTargetOf,
+  notedWrite,
+  noteWrite,
+  parseUndoData,
+  refOfObject,
+  sendNoted,
+  tookEffect,
+} from '../../kube.ts';
 import { defineAction, type KubeClient, type KubeObjectData, type KubeRef, type Target } from '../../types.ts';
 
 const ID = 'kubernetes:scale-to-zero';
+/** The key of the write noted in ActionInput.state (its `seen` is the undo data). */
+const NOTE = 'scale';
 
 const WORKLOAD_KINDS: Readonly<Record<string, string>> = {
   Deployment: 'apps/v1',
@@ -141,16 +156,32 @@ export const scaleToZero = defineAction({
     const target = kubeTargetOf(input.target, ['Pod', ...Object.keys(WORKLOAD_KINDS)]);
     if (target.skip !== undefined) return { result: 'skipped', reason: target.skip };
     const kube = await ctx.kube();
+    const targetOf = (ref: KubeRef): Target => ({
+      type: 'kubernetes',
+      ref,
+      ...(input.target.type === 'kubernetes' && input.target.cluster ? { cluster: input.target.cluster } : {}),
+    });
+    // An earlier attempt patched the workload and failed after: if it is at 0 now, that was its patch.
+    // (Checked first: the pod the subject names may be gone, since the workload was scaled down.)
+    const prior = input.dryRun ? undefined : notedWrite(input.state, NOTE, UndoData);
+    if (prior) {
+      const now = await kube.get(prior.seen.workload);
+      const same = now !== undefined && (prior.seen.uid === undefined || now.metadata.uid === prior.seen.uid);
+      if (same && replicasOf(now) === 0) {
+        return {
+          result: 'applied',
+          reason: `${prior.reason}${tookEffect(prior.attempt)}`,
+          target: targetOf(prior.seen.workload),
+          undo: prior.seen,
+        };
+      }
+    }
     const resolved = await resolveWorkload(kube, target.ref);
     if ('skip' in resolved) return { result: 'skipped', reason: resolved.skip };
     const { workload, via } = resolved;
     const ref = refOfObject(workload);
     const name = describeKubeRef(ref);
-    const workloadTarget: Target = {
-      type: 'kubernetes',
-      ref,
-      ...(input.target.type === 'kubernetes' && input.target.cluster ? { cluster: input.target.cluster } : {}),
-    };
+    const workloadTarget = targetOf(ref);
     const viaText = via ? ` (owner of ${via})` : '';
     const replicas = replicasOf(workload);
     if (replicas === 0) {
@@ -165,17 +196,17 @@ export const scaleToZero = defineAction({
       };
     }
     const resourceVersion = workload.metadata.resourceVersion;
-    await kube.patch(
-      ref,
-      { metadata: { ...(resourceVersion ? { resourceVersion } : {}) }, spec: { replicas: 0 } },
-      'merge',
+    const reason = `scaled ${name}${viaText} from ${replicas} to 0 replicas${notes}`;
+    const undo = { workload: ref, ...(workload.metadata.uid ? { uid: workload.metadata.uid } : {}), replicas };
+    noteWrite(input.state, NOTE, { attempt: input.attempt, reason, seen: undo });
+    await sendNoted(input.state, NOTE, () =>
+      kube.patch(
+        ref,
+        { metadata: { ...(resourceVersion ? { resourceVersion } : {}) }, spec: { replicas: 0 } },
+        'merge',
+      ),
     );
-    return {
-      result: 'applied',
-      reason: `scaled ${name}${viaText} from ${replicas} to 0 replicas${notes}`,
-      target: workloadTarget,
-      undo: { workload: ref, ...(workload.metadata.uid ? { uid: workload.metadata.uid } : {}), replicas },
-    };
+    return { result: 'applied', reason, target: workloadTarget, undo };
   },
 
   async undo(input, ctx) {
