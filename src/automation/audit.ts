@@ -41,7 +41,14 @@ export interface RunRecord {
     readonly ruleId: string;
     readonly severity: string;
     readonly title: string;
+    /** The target the alert or finding names (cooldowns and one-at-a-time are kept per this one). */
+    readonly target?: TargetRecord;
   };
+  /**
+   * One admitted run of an automation on a subject (its actions' records share it); absent on
+   * the records of runs that were not admitted (rate limit, cooldown, trigger.labels).
+   */
+  readonly execution?: string;
   /** What the action acted on (the owning workload when the subject was its pod). */
   readonly target: TargetRecord;
   readonly params: unknown;
@@ -82,7 +89,9 @@ const RunRecordSchema = z.object({
     ruleId: z.string(),
     severity: z.string(),
     title: z.string(),
+    target: TargetRecordSchema.optional(),
   }),
+  execution: z.string().optional(),
   target: TargetRecordSchema,
   params: z.unknown(),
   mode: z.enum(['dry-run', 'apply']),

@@ -102,7 +102,7 @@ function rules(automations: Automation[], limits: Partial<AutomationRules['limit
 }
 
 let ids = 0;
-const newId = (prefix: 'run' | 'batch'): string => `${prefix}-${++ids}`;
+const newId = (prefix: string): string => `${prefix}-${++ids}`;
 
 const alerts = (await readSubjects(join(FIXTURES, 'alerts.jsonl'))).subjects;
 const findings = (await readSubjects(join(FIXTURES, 'report.json'))).subjects;
@@ -213,7 +213,10 @@ describe('runner', () => {
       ruleId: 'PAL-TD-0001',
       severity: 'medium',
       title: exec.title,
+      target: { type: 'kubernetes', apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-1' },
     });
+    assert.match(record.execution ?? '', /^exec-\d+$/);
+    assert.equal(records[0]?.execution, record.execution);
     assert.deepEqual(record.target, {
       type: 'kubernetes',
       apiVersion: 'v1',
@@ -699,6 +702,124 @@ describe('runner', () => {
       second.filter((r) => r.result === 'skipped').map((r) => r.reason),
       ['rate limit: "test" allows 3 runs per 1h', 'cooldown: "test" acted on this target 10m ago (cooldown 1h)'],
     );
+  });
+
+  it('seeds only admitted runs in its own mode, counting each run and keeping failures open', async () => {
+    const ok = recordingAction('notify:seed-ok', async (_, __, dryRun) => (dryRun ? 'planned' : 'applied'));
+    const bad = recordingAction('notify:seed-bad', async () => {
+      throw new ActionError('HTTP 400');
+    });
+    const labelled = (over: Partial<Automation>): Automation =>
+      automation({
+        steps: [{ action: ok, params: {}, continue: false }],
+        rateLimit: { max: 3, perMs: 3_600_000 },
+        ...over,
+      });
+    const history: RunRecord[] = [];
+    const subjects = burst(6);
+    const [s0, s1, s2, s3, s4, s5] = subjects;
+    assert.ok(s0 && s1 && s2 && s3 && s4 && s5);
+    // 1. A dry-run of the same automation: says nothing about what an apply run did.
+    const dry = new Runner({
+      rules: rules([labelled({})]),
+      context: context(),
+      forceDryRun: true,
+      onRecord: (r) => history.push(r),
+      newId,
+    });
+    dry.submit(s0);
+    await dry.drain();
+    // 2. A failed run (its second step is recorded skipped): its subject stays open.
+    const failing = new Runner({
+      rules: rules([
+        labelled({
+          steps: [
+            { action: bad, params: {}, continue: false },
+            { action: ok, params: {}, continue: false },
+          ],
+        }),
+      ]),
+      context: context(),
+      onRecord: (r) => history.push(r),
+      newId,
+      batchId: 'batch-serve',
+    });
+    failing.submit(s1);
+    await failing.drain();
+    // 3. Two admitted runs of one subject in one batch (serve mode: one batch id): both count.
+    failing.submit(s1);
+    await failing.drain();
+    // 4. Label mismatches are not admitted runs.
+    const mismatch = new Runner({
+      rules: rules([labelled({ trigger: { on: 'alerts', labels: { app: 'web' } } })]),
+      context: context({
+        kube: async () => ({
+          get: async (ref) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: ref.name, labels: { app: 'db' } } }),
+          list: async () => [],
+          patch: async () => assert.fail('no patch'),
+          create: async () => assert.fail('no create'),
+          delete: async () => false,
+        }),
+      }),
+      onRecord: (r) => history.push(r),
+      newId,
+    });
+    mismatch.submit(s2);
+    mismatch.submit(s3);
+    await mismatch.drain();
+    assert.equal(history.filter((r) => r.execution !== undefined).length, 1 + 2 * 2);
+    // The apply runner after all that: s0 and s1 are open; the limit of 3 has 1 place left
+    // (the two failed runs of s1 took two).
+    const next = new Runner({ rules: rules([labelled({})]), context: context(), newId });
+    next.seed([...history].reverse());
+    for (const s of [s0, s1, s4]) next.submit(s);
+    await next.drain();
+    assert.deepEqual(
+      ok.calls.filter((c) => !c.dryRun).map((c) => c.subject),
+      ['burst-0'],
+    );
+    assert.equal(next.stats.duplicates, 0);
+    assert.equal(next.stats.limited, 2);
+  });
+
+  it('keeps the cooldown of a run on the target the subject names when the action acted on another object', async () => {
+    const owner = defineAction<unknown>({
+      meta: {
+        id: 'notify:owner',
+        slug: 'owner',
+        provider: 'notify',
+        title: 'Acts on the owner',
+        description: 'Reports its target as the Deployment that owns the pod.',
+        targets: ['kubernetes'],
+        undoable: false,
+        disruptive: false,
+        permissions: {},
+      },
+      params: z.unknown(),
+      async run() {
+        return {
+          result: 'applied',
+          reason: 'scaled',
+          target: {
+            type: 'kubernetes',
+            ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+          },
+        };
+      },
+    });
+    const history: RunRecord[] = [];
+    const spec = [automation({ steps: [{ action: owner, params: {}, continue: false }], cooldownMs: 3_600_000 })];
+    const first = new Runner({ rules: rules(spec), context: context(), onRecord: (r) => history.push(r), newId });
+    const [pod] = burst(1);
+    assert.ok(pod);
+    first.submit(pod);
+    await first.drain();
+    assert.equal(history[0]?.target.type === 'kubernetes' && history[0].target.kind, 'Deployment');
+    const second = new Runner({ rules: rules(spec), context: context(), newId });
+    second.seed(history);
+    second.submit({ ...pod, id: 'another-alert-on-the-same-pod' });
+    await second.drain();
+    assert.equal(second.stats.cooldown, 1);
   });
 
   it('honours a long Retry-After beyond the backoff cap', async () => {

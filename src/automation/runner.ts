@@ -44,7 +44,7 @@ export interface RunnerOptions {
   readonly maxBackoffMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Id generator (tests make them predictable). */
-  readonly newId?: (prefix: 'run' | 'batch') => string;
+  readonly newId?: (prefix: 'run' | 'batch' | 'exec') => string;
   /** The batch id of every record (default: a new one per runner). */
   readonly batchId?: string;
 }
@@ -68,7 +68,7 @@ const HANDLED_LIMIT = 100_000;
 /** The longest Retry-After honoured. */
 const MAX_RETRY_AFTER_MS = 600_000;
 
-function defaultId(prefix: 'run' | 'batch'): string {
+function defaultId(prefix: 'run' | 'batch' | 'exec'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(5).toString('hex')}`;
 }
 
@@ -188,7 +188,7 @@ export class Runner {
     results: { planned: 0, applied: 0, skipped: 0, failed: 0 },
   };
   readonly #opts: RunnerOptions;
-  readonly #newId: (prefix: 'run' | 'batch') => string;
+  readonly #newId: (prefix: 'run' | 'batch' | 'exec') => string;
   readonly #batchId: string;
   readonly #logger: Logger;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -266,24 +266,43 @@ export class Runner {
   seed(records: readonly RunRecord[]): void {
     const byName = new Map(this.#opts.rules.automations.map((a) => [a.name, a]));
     const now = this.#opts.context.now().getTime();
-    const seen = new Set<string>();
+    // The admitted runs (executions) the records describe, in the mode this runner would use:
+    // a dry-run's records say nothing about what an apply run has done.
+    const executions = new Map<
+      string,
+      { rule: string; subject: string; at: number; failed: boolean; target: TargetRecord }
+    >();
     for (const record of records) {
       const automation = byName.get(record.rule);
-      if (!automation || record.undoOf !== undefined) continue;
-      const limited = record.result === 'skipped' && /^(rate limit|cooldown): /.test(record.reason);
-      if (limited) continue;
-      if (record.result !== 'failed') this.#remember(this.#handledBy(record.rule), record.trigger.id);
-      // One admitted run per (automation, subject, batch): its first record.
-      const run = `${record.rule}\u0000${record.trigger.id}\u0000${record.batchId}`;
-      if (seen.has(run)) continue;
-      seen.add(run);
-      const at = Date.parse(record.time);
-      if (!Number.isFinite(at) || at > now) continue;
-      const own = this.#windows.get(record.rule);
-      if (own && at > now - own.limit.perMs) own.take(at);
-      if (this.#global && at > now - this.#global.limit.perMs) this.#global.take(at);
-      if (automation.cooldownMs !== undefined && at > now - automation.cooldownMs) {
-        this.#lastRun.set(`${record.rule}\u0000${targetKey(targetFromRecord(record.target))}`, at);
+      if (!automation || record.undoOf !== undefined || record.execution === undefined) continue;
+      const dryRun = this.#opts.forceDryRun === true || automation.mode === 'dry-run';
+      if ((record.mode === 'dry-run') !== dryRun) continue;
+      let execution = executions.get(record.execution);
+      if (!execution) {
+        execution = {
+          rule: record.rule,
+          subject: record.trigger.id,
+          at: Date.parse(record.time),
+          failed: false,
+          target: record.trigger.target ?? record.target,
+        };
+        executions.set(record.execution, execution);
+      }
+      if (record.result === 'failed') execution.failed = true;
+    }
+    // Oldest first: the windows keep their times in order.
+    const ordered = [...executions.values()]
+      .filter((e) => Number.isFinite(e.at) && e.at <= now)
+      .sort((a, b) => a.at - b.at);
+    for (const e of ordered) {
+      const automation = byName.get(e.rule) as Automation;
+      // A run that failed is tried again when its subject comes back, as in the live path.
+      if (!e.failed) this.#remember(this.#handledBy(e.rule), e.subject);
+      const own = this.#windows.get(e.rule);
+      if (own && e.at > now - own.limit.perMs) own.take(e.at);
+      if (this.#global && e.at > now - this.#global.limit.perMs) this.#global.take(e.at);
+      if (automation.cooldownMs !== undefined && e.at > now - automation.cooldownMs) {
+        this.#lastRun.set(`${e.rule}\u0000${targetKey(targetFromRecord(e.target))}`, e.at);
       }
     }
   }
@@ -417,10 +436,25 @@ export class Runner {
         return;
       }
     }
+    // Admitted: the records of this run share its execution id (the audit log's memory of it).
+    const execution = this.#newId('exec');
     let stopped: string | undefined;
     for (const step of automation.steps) {
       if (stopped !== undefined) {
-        this.#record(automation, step, subject, subject.target, 'skipped', stopped, 0, 0, dryRun);
+        this.#record(
+          automation,
+          step,
+          subject,
+          subject.target,
+          'skipped',
+          stopped,
+          0,
+          0,
+          dryRun,
+          undefined,
+          undefined,
+          execution,
+        );
         continue;
       }
       const runId = this.#newId('run');
@@ -440,6 +474,7 @@ export class Runner {
           dryRun,
           runId,
           outcome.undo,
+          execution,
         );
       } else {
         this.#record(
@@ -453,6 +488,8 @@ export class Runner {
           durationMs,
           dryRun,
           runId,
+          undefined,
+          execution,
         );
         // A later occurrence of the subject may try again.
         this.#handledBy(automation.name).delete(subject.id);
@@ -541,6 +578,7 @@ export class Runner {
     dryRun: boolean = this.#opts.forceDryRun === true || automation.mode === 'dry-run',
     runId: string = this.#newId('run'),
     undo?: Readonly<Record<string, unknown>>,
+    execution?: string,
   ): void {
     const record: RunRecord = {
       runId,
@@ -554,7 +592,9 @@ export class Runner {
         ruleId: subject.ruleId,
         severity: subject.severity,
         title: subject.title,
+        target: targetRecord(subject.target),
       },
+      ...(execution === undefined ? {} : { execution }),
       target: targetRecord(target),
       params: step.action.recordedParams ? step.action.recordedParams(step.params) : step.params,
       mode: dryRun ? 'dry-run' : 'apply',
@@ -577,7 +617,7 @@ export interface UndoOptions {
   readonly context: BaseContext;
   readonly audit?: AuditLog;
   readonly dryRun?: boolean;
-  readonly newId?: (prefix: 'run' | 'batch') => string;
+  readonly newId?: (prefix: 'run' | 'batch' | 'exec') => string;
   readonly onRecord?: (record: RunRecord) => void;
   /** Finds an action by id (default: the registry). */
   readonly lookup?: (id: string) => AnyAction | undefined;
