@@ -8,7 +8,16 @@ import { z } from 'zod';
 import { alertSubject, findingSubject } from '#test/helpers/automation-subjects.ts';
 import { KUBE_OBJECTS_USER, type KubeObjectsApi, startKubeObjectsApi } from '#test/helpers/kube-objects-api.ts';
 import { makeServingCerts, OPENSSL_SKIP } from '#test/helpers/tls.ts';
-import { createKubeClient, newPodSince, notedWrite, noteWrite, sendNoted, tookEffect, writeRefused } from './kube.ts';
+import {
+  createKubeClient,
+  NEW_POD_SLACK_MS,
+  newPodSince,
+  notedWrite,
+  noteWrite,
+  sendNoted,
+  tookEffect,
+  writeRefused,
+} from './kube.ts';
 import { ActionError, type KubeClient, type KubeObjectData } from './types.ts';
 
 const POD = { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-1' } as const;
@@ -419,10 +428,20 @@ describe('helpers of the Kubernetes actions', () => {
 
   test('newPodSince: a pod created after the alert was first seen; nothing for findings or unknown times', () => {
     assert.equal(
-      newPodSince(podAt('2025-05-02T10:00:01Z'), alert, 'Pod "shop/web-0"'),
-      'Pod "shop/web-0" was created at 2025-05-02T10:00:01Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about',
+      newPodSince(podAt('2025-05-02T10:00:06Z'), alert, 'Pod "shop/web-0"'),
+      'Pod "shop/web-0" was created at 2025-05-02T10:00:06Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about',
     );
-    assert.equal(newPodSince(podAt('2025-05-02T10:00:00Z'), alert, 'Pod "shop/web-0"'), undefined);
+    assert.equal(NEW_POD_SLACK_MS, 5000);
+    // Within 5 seconds (whole-second timestamps, clock drift): the pod the alert is about.
+    for (const created of ['2025-05-02T10:00:00Z', '2025-05-02T10:00:01Z', '2025-05-02T10:00:05Z']) {
+      assert.equal(newPodSince(podAt(created), alert, 'Pod "shop/web-0"'), undefined, created);
+    }
+    const lateAlert = alertSubject(
+      { resource: 'pods', namespace: 'shop', name: 'web-0' },
+      { firstSeen: '2025-05-02T10:00:00.999Z', lastSeen: '2025-05-02T10:00:00.999Z' },
+    );
+    assert.equal(newPodSince(podAt('2025-05-02T10:00:05Z'), lateAlert, 'Pod "shop/web-0"'), undefined);
+    assert.match(newPodSince(podAt('2025-05-02T10:00:06Z'), lateAlert, 'Pod "shop/web-0"') ?? '', /is a new pod/);
     assert.equal(newPodSince(podAt('2025-04-01T00:00:00Z'), alert, 'Pod "shop/web-0"'), undefined);
     assert.equal(newPodSince(podAt(), alert, 'Pod "shop/web-0"'), undefined);
     assert.equal(newPodSince(podAt('soon'), alert, 'Pod "shop/web-0"'), undefined);

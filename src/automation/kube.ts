@@ -526,9 +526,19 @@ export function parseUndoData<T>(schema: z.ZodType<T>, data: unknown, action: st
 }
 
 /**
+ * How much later than the alert's first sighting a pod may have been created and still be the pod
+ * the alert is about. creationTimestamp has whole seconds (truncated), an alert about the pod's own
+ * creation carries a stage timestamp of the API server in the same or the previous second, and the
+ * clocks of the nodes (Falco's events), the API servers and the detector drift apart by a few
+ * seconds: a strict comparison would take the very pod an alert is about for a new one.
+ */
+export const NEW_POD_SLACK_MS = 5_000;
+
+/**
  * Why an alert's pod is not the pod of that name now: a pod created after the alert was first seen
- * is a new instance (a StatefulSet's pods keep their names), not the one the alert is about.
- * Undefined for findings (they carry no time) and when either time is missing or unreadable.
+ * (more than NEW_POD_SLACK_MS after it) is a new instance (a StatefulSet's pods keep their names),
+ * not the one the alert is about. Undefined for findings (they carry no time) and when either time
+ * is missing or unreadable.
  */
 export function newPodSince(pod: KubeObjectData, subject: Subject, name: string): string | undefined {
   if (subject.type !== 'alert') return undefined;
@@ -537,7 +547,8 @@ export function newPodSince(pod: KubeObjectData, subject: Subject, name: string)
   if (typeof created !== 'string') return undefined;
   const createdMs = Date.parse(created);
   const firstSeenMs = Date.parse(firstSeen);
-  if (Number.isNaN(createdMs) || Number.isNaN(firstSeenMs) || createdMs <= firstSeenMs) return undefined;
+  if (Number.isNaN(createdMs) || Number.isNaN(firstSeenMs) || createdMs <= firstSeenMs + NEW_POD_SLACK_MS)
+    return undefined;
   return `${name} was created at ${created} after the alert (first seen ${firstSeen}): it is a new pod, not the one the alert is about`;
 }
 

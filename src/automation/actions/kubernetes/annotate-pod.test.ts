@@ -35,6 +35,12 @@ describe('kubernetes:annotate-pod parameters', () => {
     assert.equal(annotatePod.params.safeParse({ annotations: { [`${'a'.repeat(64)}`]: 'x' } }).success, false);
     assert.equal(annotatePod.params.safeParse({ annotations: {} }).success, false);
     assert.equal(annotatePod.params.safeParse({}).success, false);
+    const marker = annotatePod.params.safeParse({ annotations: { 'palisade.io/annotated-by': 'me' } });
+    assert.equal(marker.success, false);
+    assert.equal(
+      marker.error?.issues[0]?.message,
+      'must not set palisade.io/annotated-by: the action sets it to the run id',
+    );
   });
 });
 
@@ -69,6 +75,7 @@ describe('kubernetes:annotate-pod', { skip: OPENSSL_SKIP }, () => {
       'kubernetes.io/psp': 'restricted',
       'palisade.io/note': NOTE,
       'palisade.io/run': 'run-test-1',
+      'palisade.io/annotated-by': 'run-test-1',
     });
     assert.deepEqual(
       h.api.writes().map((c) => [c.method, c.contentType, c.body]),
@@ -76,7 +83,16 @@ describe('kubernetes:annotate-pod', { skip: OPENSSL_SKIP }, () => {
         [
           'PATCH',
           'application/merge-patch+json',
-          { metadata: { annotations: { 'palisade.io/note': NOTE, 'palisade.io/run': 'run-test-1', owner: 'secops' } } },
+          {
+            metadata: {
+              annotations: {
+                'palisade.io/note': NOTE,
+                'palisade.io/run': 'run-test-1',
+                owner: 'secops',
+                'palisade.io/annotated-by': 'run-test-1',
+              },
+            },
+          },
         ],
       ],
     );
@@ -154,6 +170,7 @@ describe('kubernetes:annotate-pod', { skip: OPENSSL_SKIP }, () => {
         uid: h.api.meta(POD).uid,
         set: { 'palisade.io/note': NOTE, 'palisade.io/run': 'run-test-1', owner: 'secops' },
         previous: { 'palisade.io/note': null, 'palisade.io/run': null, owner: 'payments' },
+        runId: 'run-test-1',
       },
     });
     assert.equal(h.api.writes().length, 1);
@@ -161,12 +178,59 @@ describe('kubernetes:annotate-pod', { skip: OPENSSL_SKIP }, () => {
     assert.deepEqual(annotationsOf(h), { owner: 'payments', 'kubernetes.io/psp': 'restricted' });
   });
 
+  test('a 503 patch that did not take effect: the same annotations set meanwhile by someone else are not claimed', async () => {
+    const state: Record<string, unknown> = {};
+    h.api.failNext(1, 503, undefined, 'PATCH');
+    assert.equal((await actionError(annotatePod.run(inputFor(subject, params, { state }), h.ctx))).status, 503);
+    assert.ok(state.annotations, 'a 503 may come after the write: the note stays');
+    // Another party sets the same annotations on the same pod (no marker of this run).
+    await h.client.patch(
+      POD,
+      { metadata: { annotations: { 'palisade.io/note': NOTE, 'palisade.io/run': 'run-test-1', owner: 'secops' } } },
+      'merge',
+    );
+    const writes = h.api.writes().length;
+    const retry = await annotatePod.run(inputFor(subject, params, { attempt: 2, state }), h.ctx);
+    assert.deepEqual(retry, {
+      result: 'skipped',
+      reason: `Pod "shop/web-1" already has annotations palisade.io/note=${JSON.stringify(NOTE)}, palisade.io/run=run-test-1, owner=secops`,
+    });
+    assert.equal(h.api.writes().length, writes);
+  });
+
+  test('undo after another run replaced the marker is skipped; the JSON patch tests and removes it', async () => {
+    const outcome = await annotatePod.run(inputFor(subject, params), h.ctx);
+    await h.client.patch(POD, { metadata: { annotations: { 'palisade.io/annotated-by': 'run-other' } } }, 'merge');
+    const writes = h.api.writes().length;
+    assert.deepEqual(await annotatePod.undo?.(undoFor(subject, outcome.undo), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Pod "shop/web-1" changed since: its palisade.io/annotated-by annotation names run run-other, not run run-test-1; nothing restored',
+    });
+    assert.equal(h.api.writes().length, writes);
+    await h.client.patch(POD, { metadata: { annotations: { 'palisade.io/annotated-by': null } } }, 'merge');
+    assert.equal(
+      (await annotatePod.undo?.(undoFor(subject, outcome.undo), h.ctx))?.reason,
+      'Pod "shop/web-1" changed since: its palisade.io/annotated-by annotation is gone, not run run-test-1; nothing restored',
+    );
+    await h.client.patch(POD, { metadata: { annotations: { 'palisade.io/annotated-by': 'run-test-1' } } }, 'merge');
+    assert.equal((await annotatePod.undo?.(undoFor(subject, outcome.undo), h.ctx))?.result, 'applied');
+    const body = h.api.writes().at(-1)?.body as unknown[];
+    assert.deepEqual(body[0], {
+      op: 'test',
+      path: '/metadata/annotations/palisade.io~1annotated-by',
+      value: 'run-test-1',
+    });
+    assert.deepEqual(body.at(-1), { op: 'remove', path: '/metadata/annotations/palisade.io~1annotated-by' });
+    assert.deepEqual(annotationsOf(h), { owner: 'payments', 'kubernetes.io/psp': 'restricted' });
+  });
+
   test('a pod created after the alert is a new pod of the same name: left alone', async () => {
-    h.api.put(podObject('shop', 'web-1', { created: '2025-05-02T10:00:01Z' }));
+    h.api.put(podObject('shop', 'web-1', { created: '2025-05-02T10:00:06Z' }));
     assert.deepEqual(await annotatePod.run(inputFor(subject, params), h.ctx), {
       result: 'skipped',
       reason:
-        'Pod "shop/web-1" was created at 2025-05-02T10:00:01Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about',
+        'Pod "shop/web-1" was created at 2025-05-02T10:00:06Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about',
     });
     assert.deepEqual(h.api.writes(), []);
   });

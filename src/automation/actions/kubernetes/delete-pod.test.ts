@@ -139,24 +139,45 @@ describe('kubernetes:delete-pod', { skip: OPENSSL_SKIP }, () => {
     assert.equal(error.status, 409);
   });
 
-  test('a retry after a delete that took effect before its error reports it applied', async () => {
+  test('a retry that finds the pod gone after its delete was sent says just that: applied, no undo', async () => {
     const state: Record<string, unknown> = {};
     h.api.failAfter(1, 504, 'DELETE');
     const error = await actionError(deletePod.run(inputFor(subject, {}, { state }), h.ctx));
     assert.equal(error.transient, true);
     assert.equal(error.status, 504);
     assert.equal(h.api.object(POD), undefined);
-    const applied = {
+    assert.deepEqual(await deletePod.run(inputFor(subject, {}, { attempt: 2, state }), h.ctx), {
       result: 'applied',
       reason:
-        'deleted Pod "shop/web-1" with its default grace period; its controller ReplicaSet "shop/web-7d9f8" will start a replacement (the change of attempt 1 took effect before its error)',
-    };
-    assert.deepEqual(await deletePod.run(inputFor(subject, {}, { attempt: 2, state }), h.ctx), applied);
-    // Its replacement (a new uid, created after the alert) is there by the next retry: still ours, and left alone.
-    h.api.put(podObject('shop', 'web-1', { created: '2025-05-02T10:06:00Z' }));
-    assert.deepEqual(await deletePod.run(inputFor(subject, {}, { attempt: 3, state }), h.ctx), applied);
+        'deleted Pod "shop/web-1" with its default grace period; its controller ReplicaSet "shop/web-7d9f8" will start a replacement (the delete of attempt 1 was sent before its error; the pod is gone)',
+    });
+    // Its replacement (a new uid) is there by the next retry: named, skipped, left alone.
+    const replacement = h.api.put(podObject('shop', 'web-1', { created: '2025-05-02T10:06:00Z' }));
+    const newUid = (replacement.metadata as { uid: string }).uid;
+    assert.deepEqual(await deletePod.run(inputFor(subject, {}, { attempt: 3, state }), h.ctx), {
+      result: 'skipped',
+      reason: `Pod "shop/web-1" is a new pod (uid ${newUid}): the pod of uid ${uid} is gone (the delete of attempt 1 was sent before its error); the new one is left alone`,
+    });
     assert.equal(h.api.writes().length, 1);
     assert.ok(h.api.object(POD));
+  });
+
+  test('a retry that finds the pod it noted terminating says the delete was sent; a refused delete is not noted', async () => {
+    const state: Record<string, unknown> = {};
+    h.api.failNext(1, 503, undefined, 'DELETE');
+    await actionError(deletePod.run(inputFor(subject, {}, { state }), h.ctx));
+    const pod = h.api.object(POD) as Record<string, unknown>;
+    h.api.put({ ...pod, metadata: { ...(pod.metadata as object), deletionTimestamp: '2025-05-02T10:05:30Z' } });
+    assert.deepEqual(await deletePod.run(inputFor(subject, {}, { attempt: 2, state }), h.ctx), {
+      result: 'applied',
+      reason:
+        'deleted Pod "shop/web-1" with its default grace period; its controller ReplicaSet "shop/web-7d9f8" will start a replacement (the delete of attempt 1 was sent before its error; the pod is terminating, deletion requested at 2025-05-02T10:05:30Z)',
+    });
+    const refused: Record<string, unknown> = {};
+    h.api.put({ ...pod });
+    h.api.failNext(1, 429, undefined, 'DELETE');
+    await actionError(deletePod.run(inputFor(subject, {}, { state: refused }), h.ctx));
+    assert.deepEqual(refused, {});
   });
 
   test("a StatefulSet's new pod of the same name, created after the alert, is not deleted; findings carry no time", async () => {

@@ -6,7 +6,10 @@
  * uid read as a precondition, so a pod replaced between the read and the delete is not deleted
  * either. (Findings carry no time: for them, the pod of that name when the action runs is the one
  * deleted.) A retry (after a transient failure that may have come after the delete took effect)
- * that finds the pod it noted gone or terminating reports it deleted. Not undoable.
+ * cannot tell who deleted a pod it finds gone or terminating (a deleted object keeps no trace of
+ * the request): it reports `applied` when the earlier attempt's delete was sent, saying just that
+ * (the delete was sent before its error; the pod is gone), since nothing is undone either way. A
+ * pod of that name with another uid is a new pod: the retry says so and is skipped. Not undoable.
  */
 import { z } from 'zod';
 import {
@@ -17,7 +20,6 @@ import {
   notedWrite,
   noteWrite,
   sendNoted,
-  tookEffect,
 } from '../../kube.ts';
 import { ActionError, defineAction, type KubeObjectData } from '../../types.ts';
 
@@ -60,10 +62,25 @@ export const deletePod = defineAction({
     const name = describeKubeRef(target.ref);
     const kube = await ctx.kube();
     const pod = await kube.get(target.ref);
-    // An earlier attempt sent the delete and failed after: the pod it noted gone or terminating is its doing.
+    // An earlier attempt sent the delete and failed after: whether it is what removed the pod cannot
+    // be told, so the reason says what is known (not undoable: nothing to take back either way).
     const prior = input.dryRun ? undefined : notedWrite(input.state, NOTE, Seen);
-    if (prior && (!pod || pod.metadata.uid !== prior.seen.uid || terminating(pod) !== undefined)) {
-      return { result: 'applied', reason: `${prior.reason}${tookEffect(prior.attempt)}` };
+    if (prior) {
+      const sent = `the delete of attempt ${prior.attempt} was sent before its error`;
+      if (!pod) return { result: 'applied', reason: `${prior.reason} (${sent}; the pod is gone)` };
+      if (prior.seen.uid !== undefined && pod.metadata.uid !== prior.seen.uid) {
+        return {
+          result: 'skipped',
+          reason: `${name} is a new pod (uid ${pod.metadata.uid ?? 'unknown'}): the pod of uid ${prior.seen.uid} is gone (${sent}); the new one is left alone`,
+        };
+      }
+      const deletion = terminating(pod);
+      if (deletion !== undefined) {
+        return {
+          result: 'applied',
+          reason: `${prior.reason} (${sent}; the pod is terminating, deletion requested at ${deletion})`,
+        };
+      }
     }
     if (!pod) return { result: 'skipped', reason: `${name} no longer exists` };
     const deletion = terminating(pod);

@@ -126,6 +126,13 @@ describe('kubernetes:isolate-pod', { skip: OPENSSL_SKIP }, () => {
     assert.deepEqual(h.api.meta(POLICY).labels, { 'app.kubernetes.io/managed-by': 'palisade' });
     assert.equal(h.api.meta(POLICY).annotations?.['palisade.io/created-by-run'], 'run-test-1');
     assert.deepEqual(labelsOf(h), { app: 'web', 'palisade.io/quarantine': 'true' });
+    assert.deepEqual(h.api.meta(POD).annotations, { 'palisade.io/isolated-by': 'run-test-1' });
+    assert.deepEqual(h.api.writes().at(-1)?.body, {
+      metadata: {
+        labels: { 'palisade.io/quarantine': 'true' },
+        annotations: { 'palisade.io/isolated-by': 'run-test-1' },
+      },
+    });
     assert.deepEqual(labelsOf(h, { ...POD, name: 'web-2' }), { app: 'web' });
     assert.deepEqual(
       h.api.writes().map((c) => [c.method, c.path, c.contentType]),
@@ -139,6 +146,7 @@ describe('kubernetes:isolate-pod', { skip: OPENSSL_SKIP }, () => {
       uid: h.api.meta(POD).uid,
       label: 'palisade.io/quarantine',
       labelled: true,
+      runId: 'run-test-1',
       policy: POLICY,
       createdPolicy: true,
       policyUid: h.api.meta(POLICY).uid,
@@ -206,6 +214,13 @@ describe('kubernetes:isolate-pod', { skip: OPENSSL_SKIP }, () => {
         'removed label palisade.io/quarantine from Pod "shop/web-1" and deleted NetworkPolicy "shop/palisade-quarantine"',
     });
     assert.deepEqual(labelsOf(h), { app: 'web' });
+    assert.deepEqual(h.api.meta(POD).annotations, {});
+    assert.deepEqual(h.api.writes().at(-2)?.body, [
+      { op: 'test', path: '/metadata/labels/palisade.io~1quarantine', value: 'true' },
+      { op: 'test', path: '/metadata/annotations/palisade.io~1isolated-by', value: 'run-test-1' },
+      { op: 'remove', path: '/metadata/labels/palisade.io~1quarantine' },
+      { op: 'remove', path: '/metadata/annotations/palisade.io~1isolated-by' },
+    ]);
     assert.equal(h.api.object(POLICY), undefined);
     const del = h.api.writes().at(-1);
     assert.equal(del?.method, 'DELETE');
@@ -310,6 +325,7 @@ describe('kubernetes:isolate-pod', { skip: OPENSSL_SKIP }, () => {
         uid: h.api.meta(POD).uid,
         label: 'palisade.io/quarantine',
         labelled: true,
+        runId: 'run-test-1',
         policy: POLICY,
         createdPolicy: true,
         policyUid: h.api.meta(POLICY).uid,
@@ -361,6 +377,7 @@ describe('kubernetes:isolate-pod', { skip: OPENSSL_SKIP }, () => {
         uid: h.api.meta(POD).uid,
         label: 'palisade.io/quarantine',
         labelled: false,
+        runId: 'run-test-1',
         policy: POLICY,
         createdPolicy: true,
         policyUid: h.api.meta(POLICY).uid,
@@ -370,6 +387,49 @@ describe('kubernetes:isolate-pod', { skip: OPENSSL_SKIP }, () => {
       h.api.writes().map((c) => c.method),
       ['POST'],
     );
+  });
+
+  test('a 503 label patch that did not take effect: the pod isolated meanwhile by another run is not claimed', async () => {
+    // The policy exists (another run's); attempt 1's label patch fails with 503 and does not take effect.
+    const web2 = alertSubject({ resource: 'pods/exec', namespace: 'shop', name: 'web-2' });
+    await isolatePod.run(inputFor(web2, params), kubeContext(h.client, { runId: 'run-other' }));
+    const state: Record<string, unknown> = {};
+    h.api.failNext(1, 503, undefined, 'PATCH');
+    assert.equal((await actionError(isolatePod.run(inputFor(subject, params, { state }), h.ctx))).status, 503);
+    assert.deepEqual(labelsOf(h), { app: 'web' });
+    // Another run isolates the pod meanwhile (its label and its marker).
+    await isolatePod.run(inputFor(subject, params), kubeContext(h.client, { runId: 'run-other' }));
+    const writes = h.api.writes().length;
+    const skipped = {
+      result: 'skipped',
+      reason:
+        'Pod "shop/web-1" is already isolated (labelled palisade.io/quarantine=true, NetworkPolicy "shop/palisade-quarantine" denies all ingress and egress)',
+    };
+    assert.deepEqual(await isolatePod.run(inputFor(subject, params, { attempt: 2, state }), h.ctx), skipped);
+    // A person labels it instead (no marker): not claimed either.
+    await h.client.patch(POD, { metadata: { annotations: { 'palisade.io/isolated-by': null } } }, 'merge');
+    assert.deepEqual(await isolatePod.run(inputFor(subject, params, { attempt: 3, state }), h.ctx), skipped);
+    assert.equal(h.api.writes().length, writes + 1);
+  });
+
+  test('undo keeps the label when another run or a person isolated the pod since', async () => {
+    const outcome = await isolatePod.run(inputFor(subject, params), h.ctx);
+    // Un-isolated by hand, then quarantined again by another run.
+    await h.client.patch(POD, { metadata: { annotations: { 'palisade.io/isolated-by': 'run-other' } } }, 'merge');
+    const writes = h.api.writes().length;
+    assert.deepEqual(await isolatePod.undo?.(undoFor(subject, outcome.undo), h.ctx), {
+      result: 'skipped',
+      reason:
+        'nothing to undo (Pod "shop/web-1" was isolated since by run run-other, not run run-test-1: label kept; NetworkPolicy "shop/palisade-quarantine" kept: 1 pod(s) still carry palisade.io/quarantine=true (web-1))',
+    });
+    await h.client.patch(POD, { metadata: { annotations: { 'palisade.io/isolated-by': null } } }, 'merge');
+    assert.equal(
+      (await isolatePod.undo?.(undoFor(subject, outcome.undo), h.ctx))?.reason,
+      'nothing to undo (Pod "shop/web-1" was isolated since by someone else (no palisade.io/isolated-by annotation), not run run-test-1: label kept; NetworkPolicy "shop/palisade-quarantine" kept: 1 pod(s) still carry palisade.io/quarantine=true (web-1))',
+    );
+    assert.equal(h.api.writes().length, writes + 1);
+    assert.deepEqual(labelsOf(h), { app: 'web', 'palisade.io/quarantine': 'true' });
+    assert.ok(h.api.object(POLICY));
   });
 
   test('a pod on the host network is skipped: NetworkPolicies do not apply to it', async () => {

@@ -2,13 +2,18 @@
  * kubernetes:isolate-pod: cuts a pod off the network. It labels the pod `<label>=true` and makes
  * sure a deny-all NetworkPolicy `<policyName>` in its namespace selects that label (policyTypes
  * Ingress and Egress, no rules). NetworkPolicies add up: any other policy that selects the pod and
- * allows traffic still allows it, so those are named in the outcome. Undo removes the label, and
- * deletes the policy when this run created it and no other pod of the namespace carries the label.
+ * allows traffic still allows it, so those are named in the outcome. The label patch also annotates
+ * the pod `palisade.io/isolated-by: <runId>` (an annotation: selectors are not affected). Undo
+ * removes the label (and the annotation) only while the annotation still names the run, so a pod
+ * another run or a person isolated since stays isolated; and it deletes the policy when this run
+ * created it and no other pod of the namespace carries the label.
  * Skipped: a pod on the host's network (`hostNetwork: true`: NetworkPolicies do not apply to it),
  * and for an alert, a pod created after the alert was first seen (a new pod of the same name).
  * Before writing, it notes in ActionInput.state whether the label and the policy were there and
  * the policy it creates, so a retry (after a transient failure that may have come after a write
- * took effect) that finds the pod isolated by its own writes reports them applied, with the undo.
+ * took effect) that finds the pod isolated by its own writes reports them applied, with the undo;
+ * a label without this run's annotation was set by someone else (the patch of the earlier attempt
+ * did not take effect): it is not claimed.
  * Spec: https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 import { z } from 'zod';
@@ -29,6 +34,8 @@ import { ActionError, defineAction, type KubeObjectData, type KubeRef } from '..
 const ID = 'kubernetes:isolate-pod';
 const NETPOL = 'networking.k8s.io/v1';
 const CREATED_BY_RUN = 'palisade.io/created-by-run';
+/** The annotation, set with the label, that names the run that isolated the pod. */
+export const ISOLATED_BY = 'palisade.io/isolated-by';
 /** The key of the step's note in ActionInput.state (IsolateNote). */
 const NOTE = 'isolate';
 
@@ -158,6 +165,8 @@ const UndoData = z.strictObject({
   label: z.string().min(1),
   /** This run set the label (it was not there). */
   labelled: z.boolean(),
+  /** The run whose ISOLATED_BY annotation the label patch set. */
+  runId: z.string().min(1),
   policy: KubeRefData,
   /** This run created the policy. */
   createdPolicy: z.boolean(),
@@ -171,7 +180,7 @@ export const isolatePod = defineAction({
     provider: 'kubernetes',
     title: 'Isolate a pod with a deny-all NetworkPolicy',
     description:
-      'Labels the pod (palisade.io/quarantine=true by default) and makes sure a NetworkPolicy in its namespace denies all ingress and egress of the pods with that label. Other NetworkPolicies that select the pod and allow traffic still do (policies add up): the outcome names them. Undo removes the label and deletes the policy it created once no pod carries the label.',
+      'Labels the pod (palisade.io/quarantine=true by default) and makes sure a NetworkPolicy in its namespace denies all ingress and egress of the pods with that label. Other NetworkPolicies that select the pod and allow traffic still do (policies add up): the outcome names them. The pod is annotated palisade.io/isolated-by with the run id. Undo removes the label while that annotation names the run, and deletes the policy it created once no pod carries the label.',
     targets: ['kubernetes'],
     kinds: ['Pod'],
     undoable: true,
@@ -239,7 +248,13 @@ export const isolatePod = defineAction({
     const noted = input.dryRun ? undefined : IsolateNote.safeParse(input.state[NOTE]);
     const prior =
       noted?.success && (noted.data.uid === undefined || noted.data.uid === pod.metadata.uid) ? noted.data : undefined;
-    const labelledByEarlier = prior !== undefined && !prior.labelledBefore && prior.labelAttempt !== undefined;
+    // Its label patch sets ISOLATED_BY with the label: a label without this run's annotation is
+    // someone else's (the earlier patch did not take effect), not claimed.
+    const labelledByEarlier =
+      prior !== undefined &&
+      !prior.labelledBefore &&
+      prior.labelAttempt !== undefined &&
+      pod.metadata.annotations?.[ISOLATED_BY] === ctx.runId;
     const ours = (p: KubeObjectData): boolean =>
       p.metadata.annotations?.[CREATED_BY_RUN] === ctx.runId ||
       (prior?.policyUid !== undefined && p.metadata.uid === prior.policyUid);
@@ -290,7 +305,11 @@ export const isolatePod = defineAction({
       const { labelAttempt: _stale, ...rest } = note;
       save({ ...rest, labelAttempt: input.attempt });
       try {
-        await kube.patch(target.ref, { metadata: { labels: { [label]: 'true' } } }, 'merge');
+        await kube.patch(
+          target.ref,
+          { metadata: { labels: { [label]: 'true' }, annotations: { [ISOLATED_BY]: ctx.runId } } },
+          'merge',
+        );
       } catch (error) {
         // Refused (nothing changed): a retry must not take someone else's label for this patch.
         if (writeRefused(error)) save(rest);
@@ -322,6 +341,7 @@ export const isolatePod = defineAction({
         ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
         label,
         labelled: labelledByStep,
+        runId: ctx.runId,
         policy: policyRef,
         createdPolicy,
         ...(policy.metadata.uid ? { policyUid: policy.metadata.uid } : {}),
@@ -345,7 +365,14 @@ export const isolatePod = defineAction({
         skips.push(`${podName} was replaced by a new pod since`);
       else if (pod.metadata.labels?.[data.label] !== 'true')
         skips.push(`${podName} no longer carries ${data.label}=true`);
-      else unlabel = true;
+      else {
+        const by = pod.metadata.annotations?.[ISOLATED_BY];
+        if (by === data.runId) unlabel = true;
+        else
+          skips.push(
+            `${podName} was isolated since by ${by === undefined ? `someone else (no ${ISOLATED_BY} annotation)` : `run ${by}`}, not run ${data.runId}: label kept`,
+          );
+      }
     } else {
       skips.push(`${podName} already carried ${data.label}=true before the run: label kept`);
     }
@@ -353,22 +380,28 @@ export const isolatePod = defineAction({
       actions.push(`remove label ${data.label} from ${podName}`);
       if (!input.dryRun) {
         const path = `/metadata/labels/${pointerToken(data.label)}`;
+        const byPath = `/metadata/annotations/${pointerToken(ISOLATED_BY)}`;
         try {
           await kube.patch(
             data.pod,
             [
               { op: 'test', path, value: 'true' },
+              { op: 'test', path: byPath, value: data.runId },
               { op: 'remove', path },
+              { op: 'remove', path: byPath },
             ],
             'json',
           );
         } catch (error) {
           if (error instanceof ActionError && error.status === 422) {
-            throw new ActionError(`${ID}: the labels of ${podName} changed while removing ${data.label}`, {
-              transient: true,
-              status: 422,
-              cause: error,
-            });
+            throw new ActionError(
+              `${ID}: the label ${data.label} or the ${ISOLATED_BY} annotation of ${podName} changed while removing them`,
+              {
+                transient: true,
+                status: 422,
+                cause: error,
+              },
+            );
           }
           throw error;
         }

@@ -88,7 +88,9 @@ describe('kubernetes:label-pod', { skip: OPENSSL_SKIP }, () => {
       uid: h.api.meta(POD).uid,
       set: { 'palisade.io/quarantine': 'true', team: 'sec', 'palisade.io/run': 'run-test-1' },
       previous: { 'palisade.io/quarantine': null, team: 'payments', 'palisade.io/run': null },
+      runId: 'run-test-1',
     });
+    assert.deepEqual(h.api.meta(POD).annotations, { 'palisade.io/labelled-by': 'run-test-1' });
     assert.deepEqual(labelsOf(h), {
       app: 'web',
       team: 'sec',
@@ -102,7 +104,12 @@ describe('kubernetes:label-pod', { skip: OPENSSL_SKIP }, () => {
           'PATCH',
           '/api/v1/namespaces/shop/pods/web-1',
           'application/merge-patch+json',
-          { metadata: { labels: { 'palisade.io/quarantine': 'true', team: 'sec', 'palisade.io/run': 'run-test-1' } } },
+          {
+            metadata: {
+              labels: { 'palisade.io/quarantine': 'true', team: 'sec', 'palisade.io/run': 'run-test-1' },
+              annotations: { 'palisade.io/labelled-by': 'run-test-1' },
+            },
+          },
         ],
       ],
     );
@@ -178,13 +185,16 @@ describe('kubernetes:label-pod', { skip: OPENSSL_SKIP }, () => {
     assert.deepEqual(labelsOf(h), { app: 'web', team: 'payments' });
     const last = h.api.writes().at(-1);
     assert.equal(last?.contentType, 'application/json-patch+json');
+    assert.deepEqual(h.api.meta(POD).annotations, {});
     assert.deepEqual(last?.body, [
+      { op: 'test', path: '/metadata/annotations/palisade.io~1labelled-by', value: 'run-test-1' },
       { op: 'test', path: '/metadata/labels/palisade.io~1quarantine', value: 'true' },
       { op: 'remove', path: '/metadata/labels/palisade.io~1quarantine' },
       { op: 'test', path: '/metadata/labels/team', value: 'sec' },
       { op: 'replace', path: '/metadata/labels/team', value: 'payments' },
       { op: 'test', path: '/metadata/labels/palisade.io~1run', value: 'run-test-1' },
       { op: 'remove', path: '/metadata/labels/palisade.io~1run' },
+      { op: 'remove', path: '/metadata/annotations/palisade.io~1labelled-by' },
     ]);
   });
 
@@ -197,8 +207,8 @@ describe('kubernetes:label-pod', { skip: OPENSSL_SKIP }, () => {
       reason: `Pod "shop/web-1" was replaced by a new pod since (uid ${h.api.meta(POD).uid})`,
     });
     const uid = (outcome.undo as { uid: string }).uid;
-    const sameUid = (labels: Record<string, string>) => {
-      const pod = podObject('shop', 'web-1', { labels });
+    const sameUid = (labels: Record<string, string>, labelledBy = 'run-test-1') => {
+      const pod = podObject('shop', 'web-1', { labels, annotations: { 'palisade.io/labelled-by': labelledBy } });
       (pod.metadata as Record<string, unknown>).uid = uid;
       h.api.put(pod);
     };
@@ -209,6 +219,7 @@ describe('kubernetes:label-pod', { skip: OPENSSL_SKIP }, () => {
         'restored the labels of Pod "shop/web-1": palisade.io/quarantine removed; left alone because it changed since: label team is now ops, label palisade.io/run is now absent',
     });
     assert.deepEqual(labelsOf(h), { app: 'web', team: 'ops' });
+    assert.deepEqual(h.api.meta(POD).annotations, {});
     sameUid({ app: 'web', team: 'ops' });
     const writes = h.api.writes().length;
     assert.deepEqual(await labelPod.undo?.(undoFor(subject, outcome.undo), h.ctx), {
@@ -259,11 +270,71 @@ describe('kubernetes:label-pod', { skip: OPENSSL_SKIP }, () => {
         uid: h.api.meta(POD).uid,
         set: { 'palisade.io/quarantine': 'true', team: 'sec', 'palisade.io/run': 'run-test-1' },
         previous: { 'palisade.io/quarantine': null, team: 'payments', 'palisade.io/run': null },
+        runId: 'run-test-1',
       },
     });
     assert.equal(h.api.writes().length, 1);
     assert.equal((await labelPod.undo?.(undoFor(subject, retry.undo), h.ctx))?.result, 'applied');
     assert.deepEqual(labelsOf(h), { app: 'web', team: 'payments' });
+  });
+
+  test('a 503 patch that did not take effect: the same labels set meanwhile by someone else are not claimed', async () => {
+    const state: Record<string, unknown> = {};
+    h.api.failNext(1, 503, undefined, 'PATCH');
+    const error = await actionError(labelPod.run(inputFor(subject, params, { state }), h.ctx));
+    assert.equal(error.status, 503);
+    assert.ok(state.labels, 'a 503 may come after the write: the note stays');
+    // Another party sets the same labels (and the marker of another run).
+    const wanted = { app: 'web', team: 'sec', 'palisade.io/quarantine': 'true', 'palisade.io/run': 'run-test-1' };
+    const uid = h.api.meta(POD).uid;
+    const other = podObject('shop', 'web-1', {
+      labels: wanted,
+      annotations: { 'palisade.io/labelled-by': 'run-other' },
+    });
+    (other.metadata as Record<string, unknown>).uid = uid;
+    h.api.put(other);
+    const skipped = {
+      result: 'skipped',
+      reason: 'Pod "shop/web-1" already has labels palisade.io/quarantine=true, team=sec, palisade.io/run=run-test-1',
+    };
+    assert.deepEqual(await labelPod.run(inputFor(subject, params, { attempt: 2, state }), h.ctx), skipped);
+    // A person, without a marker: the same.
+    const person = podObject('shop', 'web-1', { labels: wanted });
+    (person.metadata as Record<string, unknown>).uid = uid;
+    h.api.put(person);
+    assert.deepEqual(await labelPod.run(inputFor(subject, params, { attempt: 3, state }), h.ctx), skipped);
+    assert.equal(h.api.writes().length, 1);
+    assert.deepEqual(labelsOf(h), wanted);
+  });
+
+  test('undo is skipped once another run replaced the marker; it restores the marker it replaced', async () => {
+    h.api.put(
+      podObject('shop', 'web-1', {
+        labels: { app: 'web', team: 'payments' },
+        annotations: { 'palisade.io/labelled-by': 'run-before' },
+      }),
+    );
+    const outcome = await labelPod.run(inputFor(subject, params), h.ctx);
+    assert.equal((outcome.undo as { markerBefore?: string }).markerBefore, 'run-before');
+    const uid = h.api.meta(POD).uid;
+    const current = h.api.object(POD) as Record<string, unknown>;
+    const remark = (by: string) =>
+      h.api.put({
+        ...current,
+        metadata: { ...(current.metadata as object), uid, annotations: { 'palisade.io/labelled-by': by } },
+      });
+    remark('run-other');
+    const writes = h.api.writes().length;
+    assert.deepEqual(await labelPod.undo?.(undoFor(subject, outcome.undo), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Pod "shop/web-1" changed since: its palisade.io/labelled-by annotation names run run-other, not run run-test-1; nothing restored',
+    });
+    assert.equal(h.api.writes().length, writes);
+    remark('run-test-1');
+    assert.equal((await labelPod.undo?.(undoFor(subject, outcome.undo), h.ctx))?.result, 'applied');
+    assert.deepEqual(labelsOf(h), { app: 'web', team: 'payments' });
+    assert.deepEqual(h.api.meta(POD).annotations, { 'palisade.io/labelled-by': 'run-before' });
   });
 
   test('a pod created after the alert is a new pod of the same name: left alone; findings carry no time', async () => {
@@ -275,8 +346,8 @@ describe('kubernetes:label-pod', { skip: OPENSSL_SKIP }, () => {
         'Pod "shop/web-0" was created at 2025-05-02T10:03:00Z after the alert (first seen 2025-05-02T10:00:00.000Z): it is a new pod, not the one the alert is about',
     });
     assert.deepEqual(h.api.writes(), []);
-    // Created the same second as the alert: not after it.
-    h.api.put(podObject('shop', 'web-0', { labels: { app: 'web' }, created: '2025-05-02T10:00:00Z' }));
+    // Created within 5 seconds of the alert (whole-second timestamps, clock drift): not after it.
+    h.api.put(podObject('shop', 'web-0', { labels: { app: 'web' }, created: '2025-05-02T10:00:05Z' }));
     assert.equal((await labelPod.run(inputFor(alert, params), h.ctx)).result, 'applied');
     h.api.put(podObject('shop', 'web-2', { created: '2025-05-02T10:03:00Z' }));
     const finding = findingSubject({ apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-2' });

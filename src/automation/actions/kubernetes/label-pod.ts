@@ -1,11 +1,17 @@
 /**
  * kubernetes:label-pod: sets labels on the pod a subject names (for selection by NetworkPolicies,
- * by people, by other automations). `{runId}` in a value is replaced by the run's id. Its undo puts
- * back the values the labels had (removing the ones it added) where the pod still carries the
- * values it set. annotate-pod shares the logic (runMetadataChange, undoMetadataChange).
+ * by people, by other automations). `{runId}` in a value is replaced by the run's id. The same
+ * patch annotates the pod `palisade.io/labelled-by: <runId>` (annotate-pod:
+ * `palisade.io/annotated-by`): a marker (an annotation, so selectors are not affected) of the run
+ * that made the change. Its undo puts back the values the labels had (removing the ones it added)
+ * where the pod still carries the values it set, only while the marker still names the run (a
+ * JSON Patch `test`s it), and puts the marker back as it was. annotate-pod shares the logic
+ * (runMetadataChange, undoMetadataChange).
  * For an alert, a pod created after the alert was first seen is a new pod of the same name (a
  * StatefulSet's): it is left alone. A retry (after a transient failure that may have come after the
- * patch took effect) that finds the values it noted in place reports them applied, with the undo.
+ * patch took effect) reports the change applied, with the undo, only when it finds the values it
+ * noted in place with the marker of this run: without it, someone else set them while the patch of
+ * the earlier attempt did not take effect, and the retry is skipped (already done, not by it).
  */
 import { z } from 'zod';
 import {
@@ -42,6 +48,8 @@ export interface MetadataChangeSpec {
   readonly done: string;
   /** 'label' / 'annotate'. */
   readonly verb: string;
+  /** The annotation that names the run that made the change (set in the same patch). */
+  readonly marker: string;
   /** Checks a value once `{runId}` is replaced; returns the problem, if any. */
   readonly checkValue: (value: string) => string | undefined;
 }
@@ -51,6 +59,9 @@ const UndoData = z.strictObject({
   uid: z.string().optional(),
   set: z.record(z.string(), z.string()),
   previous: z.record(z.string(), z.string().nullable()),
+  /** The run whose marker the patch set, and the marker's value before (absent: there was none). */
+  runId: z.string().min(1),
+  markerBefore: z.string().optional(),
 });
 
 /** A value as reasons show it: bare when short and plain, else JSON-quoted and cut at 80 characters. */
@@ -89,10 +100,13 @@ export async function runMetadataChange(
   const replaced = newPodSince(pod, input.subject, name);
   if (replaced) return { result: 'skipped', reason: replaced };
   const current = pod.metadata[spec.field] ?? {};
-  // An earlier attempt patched the pod and failed after: if its values are in place, that was its patch.
+  const marker = pod.metadata.annotations?.[spec.marker];
+  // An earlier attempt patched the pod and failed after: if its values are in place with this
+  // run's marker, that was its patch (without the marker, someone else set them: skipped below).
   const prior = input.dryRun ? undefined : notedWrite(input.state, spec.field, UndoData);
   if (
     prior &&
+    marker === ctx.runId &&
     (prior.seen.uid === undefined || prior.seen.uid === pod.metadata.uid) &&
     Object.entries(prior.seen.set).every(([key, value]) => current[key] === value)
   ) {
@@ -112,9 +126,21 @@ export async function runMetadataChange(
     .join(', ');
   if (input.dryRun) return { result: 'planned', reason: `would ${spec.verb} ${name} ${what}` };
   const reason = `${spec.done} ${name} ${what}`;
-  const undo = { pod: target.ref, ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}), set, previous };
+  const undo = {
+    pod: target.ref,
+    ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
+    set,
+    previous,
+    runId: ctx.runId,
+    ...(marker === undefined ? {} : { markerBefore: marker }),
+  };
+  // The marker goes in the same request as the change: both take effect, or neither.
+  const metadata =
+    spec.field === 'annotations'
+      ? { annotations: { ...set, [spec.marker]: ctx.runId } }
+      : { labels: set, annotations: { [spec.marker]: ctx.runId } };
   noteWrite(input.state, spec.field, { attempt: input.attempt, reason, seen: undo });
-  await sendNoted(input.state, spec.field, () => kube.patch(target.ref, { metadata: { [spec.field]: set } }, 'merge'));
+  await sendNoted(input.state, spec.field, () => kube.patch(target.ref, { metadata }, 'merge'));
   return { result: 'applied', reason, undo };
 }
 
@@ -133,6 +159,13 @@ export async function undoMetadataChange(
     return {
       result: 'skipped',
       reason: `${name} was replaced by a new pod since (uid ${pod.metadata.uid ?? 'unknown'})`,
+    };
+  }
+  const marker = pod.metadata.annotations?.[spec.marker];
+  if (marker !== data.runId) {
+    return {
+      result: 'skipped',
+      reason: `${name} changed since: ${marker === undefined ? `its ${spec.marker} annotation is gone` : `its ${spec.marker} annotation names run ${marker}`}, not run ${data.runId}; nothing restored`,
     };
   }
   const current = pod.metadata[spec.field] ?? {};
@@ -157,7 +190,8 @@ export async function undoMetadataChange(
   if (input.dryRun) {
     return { result: 'planned', reason: `would restore the ${spec.noun}s of ${name}: ${restored}${left}` };
   }
-  const operations: unknown[] = [];
+  const markerPath = `/metadata/annotations/${pointerToken(spec.marker)}`;
+  const operations: unknown[] = [{ op: 'test', path: markerPath, value: data.runId }];
   for (const key of ours) {
     const path = `/metadata/${spec.field}/${pointerToken(key)}`;
     operations.push({ op: 'test', path, value: data.set[key] });
@@ -165,6 +199,11 @@ export async function undoMetadataChange(
     if (before === null || before === undefined) operations.push({ op: 'remove', path });
     else operations.push({ op: 'replace', path, value: before });
   }
+  operations.push(
+    data.markerBefore === undefined
+      ? { op: 'remove', path: markerPath }
+      : { op: 'replace', path: markerPath, value: data.markerBefore },
+  );
   try {
     await kube.patch(data.pod, operations, 'json');
   } catch (error) {
@@ -187,6 +226,7 @@ const SPEC: MetadataChangeSpec = {
   noun: 'label',
   done: 'labelled',
   verb: 'label',
+  marker: 'palisade.io/labelled-by',
   checkValue: (value) => (isLabelValue(value) ? undefined : LABEL_VALUE_SYNTAX),
 };
 
@@ -211,7 +251,7 @@ export const labelPod = defineAction({
     provider: 'kubernetes',
     title: 'Label a pod',
     description:
-      'Sets labels on the pod, for NetworkPolicies, people and other automations to select it; `{runId}` in a value is replaced by the run id. Undo puts back the previous values where the pod still carries the ones set.',
+      'Sets labels on the pod, for NetworkPolicies, people and other automations to select it; `{runId}` in a value is replaced by the run id; the pod is annotated palisade.io/labelled-by with the run id. Undo puts back the previous values where the pod still carries the ones set, while that annotation still names the run.',
     targets: ['kubernetes'],
     kinds: ['Pod'],
     undoable: true,

@@ -7,6 +7,7 @@ import {
   inputFor,
   type KubeHarness,
   kubeCertDir,
+  kubeContext,
   podObject,
   startKubeHarness,
   undoFor,
@@ -82,9 +83,13 @@ describe('kubernetes:scale-to-zero', { skip: OPENSSL_SKIP }, () => {
       reason:
         'scaled Deployment "shop/web" (owner of Pod "shop/web-7d9f8-abcde" → ReplicaSet "shop/web-7d9f8") from 3 to 0 replicas',
       target: { type: 'kubernetes', ref: DEPLOY },
-      undo: { workload: DEPLOY, uid: h.api.meta(DEPLOY).uid, replicas: 3 },
+      undo: { workload: DEPLOY, uid: h.api.meta(DEPLOY).uid, replicas: 3, runId: 'run-test-1' },
     });
     assert.equal(replicasOf(h, DEPLOY), 0);
+    assert.deepEqual(h.api.meta(DEPLOY).annotations, {
+      'palisade.io/scaled-to-zero-by': 'run-test-1',
+      'palisade.io/previous-replicas': '3',
+    });
     assert.deepEqual(
       h.api.writes().map((c) => [c.method, c.path, c.contentType, c.body]),
       [
@@ -92,7 +97,13 @@ describe('kubernetes:scale-to-zero', { skip: OPENSSL_SKIP }, () => {
           'PATCH',
           '/apis/apps/v1/namespaces/shop/deployments/web',
           'application/merge-patch+json',
-          { metadata: { resourceVersion: rv }, spec: { replicas: 0 } },
+          {
+            metadata: {
+              resourceVersion: rv,
+              annotations: { 'palisade.io/scaled-to-zero-by': 'run-test-1', 'palisade.io/previous-replicas': '3' },
+            },
+            spec: { replicas: 0 },
+          },
         ],
       ],
     );
@@ -110,7 +121,7 @@ describe('kubernetes:scale-to-zero', { skip: OPENSSL_SKIP }, () => {
     await scaleToZero.run(inputFor(deploymentSubject, params), h.ctx);
     assert.deepEqual(await scaleToZero.run(inputFor(deploymentSubject, params), h.ctx), {
       result: 'skipped',
-      reason: 'Deployment "shop/web" is already scaled to 0 replicas',
+      reason: 'Deployment "shop/web" is already scaled to 0 replicas (by run run-test-1)',
       target: { type: 'kubernetes', ref: DEPLOY },
     });
     assert.equal(h.api.writes().length, 1);
@@ -207,11 +218,20 @@ describe('kubernetes:scale-to-zero', { skip: OPENSSL_SKIP }, () => {
       reason: 'would scale Deployment "shop/web" back from 0 to 3 replicas',
     });
     assert.equal(replicasOf(h, DEPLOY), 0);
+    const rvAtUndo = h.api.meta(DEPLOY).resourceVersion;
     assert.deepEqual(await scaleToZero.undo?.(undoFor(subject, outcome.undo), h.ctx), {
       result: 'applied',
       reason: 'scaled Deployment "shop/web" back from 0 to 3 replicas',
     });
     assert.equal(replicasOf(h, DEPLOY), 3);
+    assert.deepEqual(h.api.meta(DEPLOY).annotations, {});
+    assert.deepEqual(h.api.writes().at(-1)?.body, {
+      metadata: {
+        resourceVersion: rvAtUndo,
+        annotations: { 'palisade.io/scaled-to-zero-by': null, 'palisade.io/previous-replicas': null },
+      },
+      spec: { replicas: 3 },
+    });
 
     const again = await scaleToZero.run(inputFor(subject, params), h.ctx);
     await h.client.patch(DEPLOY, { spec: { replicas: 5 } }, 'merge');
@@ -267,7 +287,7 @@ describe('kubernetes:scale-to-zero', { skip: OPENSSL_SKIP }, () => {
       reason:
         'scaled Deployment "shop/web" (owner of Pod "shop/web-7d9f8-abcde" → ReplicaSet "shop/web-7d9f8") from 3 to 0 replicas (the change of attempt 1 took effect before its error)',
       target: { type: 'kubernetes', ref: DEPLOY },
-      undo: { workload: DEPLOY, uid, replicas: 3 },
+      undo: { workload: DEPLOY, uid, replicas: 3, runId: 'run-test-1' },
     });
     assert.equal(h.api.writes().length, 1);
     assert.deepEqual(await scaleToZero.undo?.(undoFor(subject, retry.undo), h.ctx), {
@@ -286,8 +306,68 @@ describe('kubernetes:scale-to-zero', { skip: OPENSSL_SKIP }, () => {
     h.api.put(workload(DEPLOY, 0)); // an operator stopped it meanwhile
     assert.deepEqual(await scaleToZero.run(inputFor(subject, params, { attempt: 2, state }), h.ctx), {
       result: 'skipped',
-      reason: 'Deployment "shop/web" is already scaled to 0 replicas',
+      reason:
+        'Deployment "shop/web" is already scaled to 0 replicas (without the palisade.io/scaled-to-zero-by annotation)',
       target: { type: 'kubernetes', ref: DEPLOY },
     });
+  });
+
+  test('a 503 patch that did not take effect: 0 replicas set meanwhile by another run or a person are not claimed', async () => {
+    const subject = podSubject('web-7d9f8-abcde');
+    const state: Record<string, unknown> = {};
+    h.api.failNext(1, 503, undefined, 'PATCH'); // refused before it was carried out; a 503 may also come after
+    const error = await actionError(scaleToZero.run(inputFor(subject, params, { state }), h.ctx));
+    assert.equal(error.transient, true);
+    assert.equal(error.status, 503);
+    assert.equal(replicasOf(h, DEPLOY), 3);
+    assert.ok(state.scale, 'a 503 may come after the write: the note stays');
+    // Another run (on another pod of the Deployment) scales it down with its own marker.
+    await scaleToZero.run(
+      inputFor(findingSubject({ ...DEPLOY }), params),
+      kubeContext(h.client, { runId: 'run-other' }),
+    );
+    const writes = h.api.writes().length;
+    assert.deepEqual(await scaleToZero.run(inputFor(subject, params, { attempt: 2, state }), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Deployment "shop/web" is already scaled to 0 replicas (by run run-other), not by this run (the patch of attempt 1 is not what stopped it)',
+      target: { type: 'kubernetes', ref: DEPLOY },
+    });
+    // A person scales it down (no marker): not claimed either.
+    const deployment = h.api.object(DEPLOY) as Record<string, unknown>;
+    h.api.put({ ...deployment, metadata: { ...(deployment.metadata as object), annotations: {} } });
+    assert.deepEqual(await scaleToZero.run(inputFor(subject, params, { attempt: 3, state }), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Deployment "shop/web" is already scaled to 0 replicas (without the palisade.io/scaled-to-zero-by annotation), not by this run (the patch of attempt 1 is not what stopped it)',
+      target: { type: 'kubernetes', ref: DEPLOY },
+    });
+    assert.equal(h.api.writes().length, writes);
+    assert.equal(replicasOf(h, DEPLOY), 0);
+  });
+
+  test('undo leaves a workload at 0 whose marker names another run, or none', async () => {
+    const subject = findingSubject({ ...DEPLOY });
+    const outcome = await scaleToZero.run(inputFor(subject, params), h.ctx);
+    const marked = (annotations: Record<string, string>) => {
+      const deployment = h.api.object(DEPLOY) as Record<string, unknown>;
+      h.api.put({ ...deployment, metadata: { ...(deployment.metadata as object), annotations } });
+    };
+    // Someone scaled it up and another run scaled it down again: its 0 is not this run's.
+    marked({ 'palisade.io/scaled-to-zero-by': 'run-other', 'palisade.io/previous-replicas': '5' });
+    const writes = h.api.writes().length;
+    assert.deepEqual(await scaleToZero.undo?.(undoFor(subject, outcome.undo), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Deployment "shop/web" changed since: it is at 0 replicas scaled to zero by run run-other, not by run run-test-1; left as is',
+    });
+    marked({});
+    assert.deepEqual(await scaleToZero.undo?.(undoFor(subject, outcome.undo), h.ctx), {
+      result: 'skipped',
+      reason:
+        'Deployment "shop/web" changed since: it is at 0 replicas without the palisade.io/scaled-to-zero-by annotation, not by run run-test-1; left as is',
+    });
+    assert.equal(h.api.writes().length, writes);
+    assert.equal(replicasOf(h, DEPLOY), 0);
   });
 });

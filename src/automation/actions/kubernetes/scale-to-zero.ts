@@ -6,10 +6,14 @@
  * concurrent change is a conflict the runner retries. A HorizontalPodAutoscaler that targets the
  * workload is named in the outcome: with minReplicas ≥ 1 it stops acting while the replicas are 0
  * and takes over again once they are set (by the undo, or by anyone); with minReplicas 0
- * (HPAScaleToZero) it may scale the workload back up by itself. Undo sets the previous replicas
- * back, only while they are still 0. A retry (after a transient failure that may have come after
- * the patch took effect) that finds the workload it noted at 0 replicas reports the change applied,
- * with its undo.
+ * (HPAScaleToZero) it may scale the workload back up by itself. The same patch annotates the
+ * workload `palisade.io/scaled-to-zero-by: <runId>` and `palisade.io/previous-replicas: <n>` (for
+ * people who restore it by hand). A retry (after a transient failure that may have come after the
+ * patch took effect) reports the change applied, with its undo, only when it finds the workload it
+ * noted at 0 replicas with this run's annotation: at 0 without it, someone else scaled it down
+ * (another run, a person) while the patch of the earlier attempt did not take effect. Undo sets the
+ * previous replicas back (and removes the annotations) only while the workload is still at 0 with
+ * this run's annotation, so that it never scales up a workload someone else stopped.
  * Spec: https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#implicit-maintenance-mode-deactivation
  */
 import { z } from 'zod';
@@ -28,6 +32,10 @@ import {
 import { defineAction, type KubeClient, type KubeObjectData, type KubeRef, type Target } from '../../types.ts';
 
 const ID = 'kubernetes:scale-to-zero';
+/** The annotation that names the run that scaled the workload to zero (a marker, not a label: selectors stay). */
+export const SCALED_BY = 'palisade.io/scaled-to-zero-by';
+/** The replicas before, for people (the undo goes by its recorded data). */
+export const PREVIOUS_REPLICAS = 'palisade.io/previous-replicas';
 /** The key of the write noted in ActionInput.state (its `seen` is the undo data). */
 const NOTE = 'scale';
 
@@ -51,6 +59,8 @@ const UndoData = z.strictObject({
   workload: KubeRefData,
   uid: z.string().optional(),
   replicas: z.number().int().min(1),
+  /** The run whose annotation (SCALED_BY) the patch set. */
+  runId: z.string().min(1),
 });
 
 /** The replicas of a workload (the API defaults an absent field to 1). */
@@ -107,6 +117,16 @@ async function resolveWorkload(
   };
 }
 
+/** The run named by the workload's SCALED_BY annotation, if any. */
+function scaledBy(workload: KubeObjectData): string | undefined {
+  return workload.metadata.annotations?.[SCALED_BY];
+}
+
+/** ' (by run run-1)' or ' (without the palisade.io/scaled-to-zero-by annotation)'. */
+function byText(by: string | undefined): string {
+  return by === undefined ? ` (without the ${SCALED_BY} annotation)` : ` (by run ${by})`;
+}
+
 /** The HPAs of the namespace that target the workload, as sentences for the outcome. */
 async function hpaNotes(kube: KubeClient, workload: KubeObjectData): Promise<string[]> {
   const namespace = workload.metadata.namespace;
@@ -135,7 +155,7 @@ export const scaleToZero = defineAction({
     provider: 'kubernetes',
     title: 'Scale a workload to zero replicas',
     description:
-      'Sets the replicas of the Deployment, StatefulSet or DeploymentConfig (or of the one that owns the pod) to 0, stopping all its pods. A HorizontalPodAutoscaler that targets it is named in the outcome. Undo sets the previous replicas back while they are still 0.',
+      'Sets the replicas of the Deployment, StatefulSet or DeploymentConfig (or of the one that owns the pod) to 0, stopping all its pods, and annotates it palisade.io/scaled-to-zero-by with the run id. A HorizontalPodAutoscaler that targets it is named in the outcome. Undo sets the previous replicas back while it is still at 0 by this run.',
     targets: ['kubernetes'],
     kinds: ['Pod', 'Deployment', 'StatefulSet', 'DeploymentConfig'],
     undoable: true,
@@ -161,18 +181,27 @@ export const scaleToZero = defineAction({
       ref,
       ...(input.target.type === 'kubernetes' && input.target.cluster ? { cluster: input.target.cluster } : {}),
     });
-    // An earlier attempt patched the workload and failed after: if it is at 0 now, that was its patch.
+    // An earlier attempt sent the patch and failed after: if the workload is at 0 with this run's
+    // annotation, that was its patch; at 0 without it, someone else stopped it meanwhile.
     // (Checked first: the pod the subject names may be gone, since the workload was scaled down.)
     const prior = input.dryRun ? undefined : notedWrite(input.state, NOTE, UndoData);
     if (prior) {
       const now = await kube.get(prior.seen.workload);
       const same = now !== undefined && (prior.seen.uid === undefined || now.metadata.uid === prior.seen.uid);
       if (same && replicasOf(now) === 0) {
+        const by = scaledBy(now);
+        if (by === ctx.runId) {
+          return {
+            result: 'applied',
+            reason: `${prior.reason}${tookEffect(prior.attempt)}`,
+            target: targetOf(prior.seen.workload),
+            undo: prior.seen,
+          };
+        }
         return {
-          result: 'applied',
-          reason: `${prior.reason}${tookEffect(prior.attempt)}`,
+          result: 'skipped',
+          reason: `${describeKubeRef(prior.seen.workload)} is already scaled to 0 replicas${byText(by)}, not by this run (the patch of attempt ${prior.attempt} is not what stopped it)`,
           target: targetOf(prior.seen.workload),
-          undo: prior.seen,
         };
       }
     }
@@ -185,7 +214,11 @@ export const scaleToZero = defineAction({
     const viaText = via ? ` (owner of ${via})` : '';
     const replicas = replicasOf(workload);
     if (replicas === 0) {
-      return { result: 'skipped', reason: `${name}${viaText} is already scaled to 0 replicas`, target: workloadTarget };
+      return {
+        result: 'skipped',
+        reason: `${name}${viaText} is already scaled to 0 replicas${byText(scaledBy(workload))}`,
+        target: workloadTarget,
+      };
     }
     const notes = (await hpaNotes(kube, workload)).map((n) => `; ${n}`).join('');
     if (input.dryRun) {
@@ -197,12 +230,23 @@ export const scaleToZero = defineAction({
     }
     const resourceVersion = workload.metadata.resourceVersion;
     const reason = `scaled ${name}${viaText} from ${replicas} to 0 replicas${notes}`;
-    const undo = { workload: ref, ...(workload.metadata.uid ? { uid: workload.metadata.uid } : {}), replicas };
+    const undo = {
+      workload: ref,
+      ...(workload.metadata.uid ? { uid: workload.metadata.uid } : {}),
+      replicas,
+      runId: ctx.runId,
+    };
     noteWrite(input.state, NOTE, { attempt: input.attempt, reason, seen: undo });
     await sendNoted(input.state, NOTE, () =>
       kube.patch(
         ref,
-        { metadata: { ...(resourceVersion ? { resourceVersion } : {}) }, spec: { replicas: 0 } },
+        {
+          metadata: {
+            ...(resourceVersion ? { resourceVersion } : {}),
+            annotations: { [SCALED_BY]: ctx.runId, [PREVIOUS_REPLICAS]: String(replicas) },
+          },
+          spec: { replicas: 0 },
+        },
         'merge',
       ),
     );
@@ -222,12 +266,25 @@ export const scaleToZero = defineAction({
     if (replicas !== 0) {
       return { result: 'skipped', reason: `${name} changed since: it has ${replicas} replicas now, not 0; left as is` };
     }
+    const by = scaledBy(workload);
+    if (by !== data.runId) {
+      return {
+        result: 'skipped',
+        reason: `${name} changed since: it is at 0 replicas ${by === undefined ? `without the ${SCALED_BY} annotation` : `scaled to zero by run ${by}`}, not by run ${data.runId}; left as is`,
+      };
+    }
     if (input.dryRun)
       return { result: 'planned', reason: `would scale ${name} back from 0 to ${data.replicas} replicas` };
     const resourceVersion = workload.metadata.resourceVersion;
     await kube.patch(
       data.workload,
-      { metadata: { ...(resourceVersion ? { resourceVersion } : {}) }, spec: { replicas: data.replicas } },
+      {
+        metadata: {
+          ...(resourceVersion ? { resourceVersion } : {}),
+          annotations: { [SCALED_BY]: null, [PREVIOUS_REPLICAS]: null },
+        },
+        spec: { replicas: data.replicas },
+      },
       'merge',
     );
     return { result: 'applied', reason: `scaled ${name} back from 0 to ${data.replicas} replicas` };
