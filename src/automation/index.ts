@@ -16,6 +16,7 @@ export {
 } from './rules.ts';
 export {
   type BaseContext,
+  openRunner,
   Runner,
   type RunnerOptions,
   type RunnerStats,

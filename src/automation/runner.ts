@@ -13,9 +13,10 @@
  * failed, becomes one record, appended to the audit log and passed to `onRecord`.
  */
 import { randomBytes } from 'node:crypto';
-import { atLeast, type Logger, matchesAnyGlob, silentLogger } from '#core';
+import { existsSync } from 'node:fs';
+import { atLeast, type Diagnostic, type Logger, matchesAnyGlob, silentLogger } from '#core';
 import { type AnyAction, findAction } from './actions/index.ts';
-import { type AuditLog, type RunRecord, type RunResult, readAuditLog, type TargetRecord } from './audit.ts';
+import { AuditLog, type RunRecord, type RunResult, readAuditLog, type TargetRecord } from './audit.ts';
 import type { Automation, AutomationRules, RateLimit, Step, Trigger } from './rules.ts';
 import {
   type ActionContext,
@@ -608,6 +609,26 @@ export class Runner {
     this.#opts.audit?.append(record);
     this.#opts.onRecord?.(record);
   }
+}
+
+/**
+ * A runner whose memory is an audit log: the records already in `auditFile` seed it (handled
+ * subjects, rate limits, cooldowns), and its own records are appended to it. Close `audit` when
+ * the runner has drained.
+ */
+export function openRunner(options: Omit<RunnerOptions, 'audit'> & { readonly auditFile: string }): {
+  runner: Runner;
+  audit: AuditLog;
+  diagnostics: Diagnostic[];
+} {
+  const { auditFile, ...rest } = options;
+  let history: RunRecord[] = [];
+  let diagnostics: Diagnostic[] = [];
+  if (existsSync(auditFile)) ({ records: history, diagnostics } = readAuditLog(auditFile));
+  const audit = new AuditLog(auditFile);
+  const runner = new Runner({ ...rest, audit });
+  runner.seed(history);
+  return { runner, audit, diagnostics };
 }
 
 export interface UndoOptions {

@@ -3,7 +3,6 @@
  * `palisade automate serve` (long-running: an HTTPS endpoint fed by `palisade detect --forward`,
  * and scheduled scans), and `palisade automation undo|permissions|actions`. No domain logic here.
  */
-import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import {
   clientAuthFromValues,
@@ -205,22 +204,23 @@ async function loadRulesFrom(automation: AutomationModule, values: Readonly<Reco
   return automation.loadAutomationRules(values.rules);
 }
 
-/**
- * Opens the audit log and gives the runner the state its earlier records hold (handled subjects,
- * rate limits, cooldowns), so that limits hold across invocations that share the log.
- */
-function openAudit(
+/** The runner of `automate` and `automate serve`, with the audit log as its memory. */
+function openCliRunner(
   automation: AutomationModule,
-  file: string,
+  rules: import('#automation').AutomationRules,
+  values: Readonly<Record<string, unknown>>,
   io: CliIo,
-): { audit: InstanceType<AutomationModule['AuditLog']>; history: RunRecord[] } {
-  let history: RunRecord[] = [];
-  if (existsSync(file)) {
-    const read = automation.readAuditLog(file);
-    printDiagnostics(io, read.diagnostics);
-    history = read.records;
-  }
-  return { audit: new automation.AuditLog(file), history };
+) {
+  const format = values.format as string;
+  const opened = automation.openRunner({
+    rules,
+    auditFile: values.auditLog as string,
+    context: automation.createActionContext(contextOptions(values, io.env)),
+    forceDryRun: values.dryRun === true,
+    onRecord: (record) => void io.stdout(recordLine(record, format)),
+  });
+  printDiagnostics(io, opened.diagnostics);
+  return opened;
 }
 
 /** Exit code after runs: 3 when an action failed, else 0. */
@@ -272,16 +272,7 @@ Runs until SIGINT or SIGTERM. Exit codes: 0 stopped cleanly; 2 usage error; 3 an
         'automate serve changes clusters and Azure resources on what it is sent: give --token-file and/or --client-ca (or --allow-unauthenticated on a network only trusted senders reach)',
       );
     }
-    const { audit, history } = openAudit(automation, values.auditLog as string, io);
-    const format = values.format as string;
-    const runner = new automation.Runner({
-      rules,
-      context: automation.createActionContext(contextOptions(values, io.env)),
-      audit,
-      forceDryRun: values.dryRun === true,
-      onRecord: (record) => void io.stdout(recordLine(record, format)),
-    });
-    runner.seed(history);
+    const { runner, audit } = openCliRunner(automation, rules, values, io);
     const scan =
       scanPaths.length > 0
         ? async () => {
@@ -378,16 +369,7 @@ Examples:
       }
       subjects.push(...read.subjects);
     }
-    const { audit, history } = openAudit(automation, values.auditLog as string, io);
-    const format = values.format as string;
-    const runner = new automation.Runner({
-      rules,
-      context: automation.createActionContext(contextOptions(values, io.env)),
-      audit,
-      forceDryRun: values.dryRun === true,
-      onRecord: (record) => void io.stdout(recordLine(record, format)),
-    });
-    runner.seed(history);
+    const { runner, audit } = openCliRunner(automation, rules, values, io);
     try {
       for (const subject of subjects) runner.submit(subject);
       await runner.drain();

@@ -7,7 +7,7 @@
  * printed at first sight and again when its count grew (at most every 10 s) or when it closes.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import {
   type Alert,
@@ -194,25 +194,17 @@ async function runnerFor(
   if (typeof values.automate !== 'string') return undefined;
   const automation = await import('#automation');
   const rules = await automation.loadAutomationRules(values.automate);
-  const auditFile = values.auditLog as string;
-  let history: import('#automation').RunRecord[] = [];
-  if (existsSync(auditFile)) {
-    const read = automation.readAuditLog(auditFile);
-    for (const d of read.diagnostics) io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
-    history = read.records;
-  }
-  const audit = new automation.AuditLog(auditFile);
-  const runner = new automation.Runner({
+  const { runner, audit, diagnostics } = automation.openRunner({
     rules,
+    auditFile: values.auditLog as string,
     context: automation.createActionContext({
       env: io.env,
       ...(typeof values.kubeconfig === 'string' ? { kubeconfig: values.kubeconfig } : {}),
     }),
-    audit,
     onRecord: (r) =>
       io.stderr(`palisade: automation: ${r.result} ${r.mode} ${r.rule} ${r.action}: ${r.reason} [${r.runId}]\n`),
   });
-  runner.seed(history);
+  for (const d of diagnostics) io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
   return { runner, automation, close: () => audit.close() };
 }
 
