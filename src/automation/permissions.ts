@@ -10,10 +10,9 @@
 import { stringify } from 'yaml';
 import { matchesAnyGlob } from '#core';
 import { CHECKS } from '#posture';
+import { armTypesOf } from './arm-types.ts';
 import type { Automation, AutomationRules } from './rules.ts';
 import type { PermissionScope, Permissions, PolicyRule } from './types.ts';
-
-const ARM_TYPE = /^[A-Za-z]+\.[A-Za-z0-9.]+\/[A-Za-z0-9/]+$/;
 
 /** Refuses a wildcard Azure permission: the generated role names exact actions only. */
 function exactAzurePermission(permission: string, by: string): string {
@@ -32,10 +31,7 @@ export function azureTypesOf(automation: Automation): string[] {
   if (trigger.on !== 'findings' || !trigger.ids) return [];
   const types = new Set<string>();
   for (const check of CHECKS) {
-    if (!matchesAnyGlob(check.meta.id, trigger.ids)) continue;
-    for (const target of check.meta.targets) {
-      if ('kind' in target && ARM_TYPE.test(target.kind)) types.add(target.kind);
-    }
+    if (matchesAnyGlob(check.meta.id, trigger.ids)) for (const type of armTypesOf(check)) types.add(type);
   }
   return [...types].sort();
 }

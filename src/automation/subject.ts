@@ -4,6 +4,7 @@
  * Each becomes a Subject with the target its actions act on.
  */
 import type { Alert, Finding } from '#core';
+import { isArmType } from './arm-types.ts';
 import type { AlertSubject, FindingSubject, KubeRef, Target } from './types.ts';
 
 /** RBAC resource (plural) → apiVersion and kind, for the resources alerts name. */
@@ -71,12 +72,10 @@ export function alertTarget(alert: Alert): Target {
   return { type: 'kubernetes', ref, ...(node ? { node } : {}) };
 }
 
-const ARM_TYPE = /^[A-Za-z]+\.[A-Za-z0-9.]+\/[A-Za-z0-9/]+$/;
-
 /** The object a finding is about: an Azure resource (by id) or a Kubernetes object. */
 export function findingTarget(finding: Finding): Target {
   const r = finding.resource;
-  if (r.id !== undefined || ARM_TYPE.test(r.kind)) {
+  if (r.id !== undefined || isArmType(r.kind)) {
     if (r.id === undefined) {
       return { type: 'none', description: `${r.kind} "${r.name}" from a template (not deployed: no resource id)` };
     }

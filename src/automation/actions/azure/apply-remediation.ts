@@ -11,8 +11,10 @@
  * does not allow reversing (Key Vault soft delete and purge protection).
  */
 import { z } from 'zod';
+import { parseArmId } from '#inventory';
 import { checkRegistry } from '#posture';
 import { ARM_API_VERSION } from '../../arm.ts';
+import { armTypesOf } from '../../arm-types.ts';
 import {
   ActionError,
   type ActionInput,
@@ -172,25 +174,16 @@ interface ArmIdParts {
   readonly parentName?: string;
 }
 
+/** The parts of an ARM resource id the placeholders stand for (read by the inventory's parseArmId). */
 function armIdParts(id: string): ArmIdParts | undefined {
-  const segments = id.split('/');
-  if (segments[0] !== '' || segments[1]?.toLowerCase() !== 'subscriptions' || !segments[2]) return undefined;
-  const subscriptionId = segments[2];
-  const resourceGroup = segments[3]?.toLowerCase() === 'resourcegroups' ? segments[4] : undefined;
-  const providers = segments.findLastIndex((s) => s.toLowerCase() === 'providers');
-  if (providers < 0) {
-    if (resourceGroup === undefined || segments.length !== 5) return undefined;
-    return { id, subscriptionId, resourceGroup, type: 'Microsoft.Resources/resourceGroups', name: resourceGroup };
-  }
-  const [namespace, ...pairs] = segments.slice(providers + 1);
-  if (!namespace || pairs.length === 0 || pairs.length % 2 !== 0 || pairs.some((s) => s === '')) return undefined;
-  const types = pairs.filter((_, i) => i % 2 === 0);
-  const names = pairs.filter((_, i) => i % 2 === 1);
+  const parsed = parseArmId(id);
+  if (parsed?.subscriptionId === undefined || parsed.type === undefined) return undefined;
+  const { names } = parsed;
   return {
     id,
-    subscriptionId,
-    ...(resourceGroup === undefined ? {} : { resourceGroup }),
-    type: [namespace, ...types].join('/'),
+    subscriptionId: parsed.subscriptionId,
+    ...(parsed.resourceGroup === undefined ? {} : { resourceGroup: parsed.resourceGroup }),
+    type: parsed.type,
     name: names[names.length - 1] as string,
     ...(names.length > 1 ? { parentName: names[names.length - 2] as string } : {}),
   };
@@ -263,13 +256,6 @@ function irreversible(type: string, patch: JsonObject): string | undefined {
       leaves(patch).some((l) => l.path.join('.') === rule.path.join('.') && deepEqual(l.value, rule.value)),
   ).map((rule) => rule.why);
   return reasons.length === 0 ? undefined : reasons.join('; ');
-}
-
-const ARM_TYPE = /^[A-Za-z]+\.[A-Za-z0-9.]+\/[A-Za-z0-9/]+$/;
-
-/** ARM types a check targets. */
-function armTypesOf(check: { meta: { targets: readonly ({ kind: string } | { class: string })[] } }): string[] {
-  return check.meta.targets.flatMap((t) => ('kind' in t && ARM_TYPE.test(t.kind) ? [t.kind] : []));
 }
 
 /** Every ARM type a check with an ARM patch targets: all this action can ever write. */
