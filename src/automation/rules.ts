@@ -34,17 +34,8 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, SEVERITIES, type Severity, yamlIssues } from '#core';
-import { parseDuration } from '#threats';
+import { DurationSchema as Duration } from '#threats';
 import { type AnyAction, actionRegistry, findAction } from './actions/index.ts';
-
-const Duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `invalid duration "${text}" (expected e.g. 30s, 5m, 1h30m, 7d)` });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 const RateLimitSpec = z.strictObject({ max: z.number().int().min(1).max(1_000_000), per: Duration });
 

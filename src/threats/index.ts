@@ -27,6 +27,7 @@ export {
   type CompileResult,
   compileRuleFiles,
   createEngine,
+  DurationSchema,
   type Engine,
   type EngineOptions,
   type EngineStats,

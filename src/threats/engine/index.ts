@@ -18,6 +18,7 @@ export {
   type StepResult,
 } from './engine.ts';
 export {
+  Duration as DurationSchema,
   loadRuleFile,
   MATURITIES,
   type Maturity,

@@ -64,7 +64,8 @@ export function parseDuration(text: string): number | undefined {
   return text.length > 0 && total > 0 && Number.isSafeInteger(total) ? total : undefined;
 }
 
-const Duration = z.string().transform((text, ctx) => {
+/** A duration in YAML (`30s`, `5m`, `1h30m`, `7d`), parsed to milliseconds. */
+export const Duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `invalid duration "${text}" (expected e.g. 30s, 5m, 1h30m, 7d)` });
