@@ -67,8 +67,15 @@ export async function resolveOptions(
 ): Promise<Resolved> {
   const opts = command.opts<Record<string, unknown>>();
   const flagName = (def: OptionDef): string => def.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  const fromCli = (def: OptionDef): unknown =>
-    command.getOptionValueSource(flagName(def)) === 'cli' ? opts[flagName(def)] : undefined;
+  // Unless the root program enables positional options, commander gives a parent command every
+  // flag it knows, wherever it is on the line (`detect serve --rules r.yaml` sets detect's --rules):
+  // a flag of this command's table given to its parent is this command's own.
+  const parent = command.parent;
+  const fromCli = (def: OptionDef): unknown => {
+    const key = flagName(def);
+    if (command.getOptionValueSource(key) === 'cli') return opts[key];
+    return parent?.getOptionValueSource(key) === 'cli' ? parent.getOptionValue(key) : undefined;
+  };
 
   const configDef = table.find((d) => d.name === 'config');
   let configFile = configDef ? ((fromCli(configDef) ?? envValue(configDef, env)) as string | undefined) : undefined;

@@ -241,13 +241,6 @@ Runs until SIGINT or SIGTERM. Exit codes: 0 stopped cleanly; 2 usage error; 3 an
     );
   addTableOptions(command, SERVE_OPTIONS);
   command.action(async () => {
-    const parent = command.parent;
-    for (const def of SERVE_OPTIONS) {
-      const key = def.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-      if (parent?.getOptionValueSource(key) === 'cli' && command.getOptionValueSource(key) !== 'cli') {
-        command.setOptionValueWithSource(key, parent.getOptionValue(key), 'cli');
-      }
-    }
     const { values } = await resolveOptions(command, SERVE_OPTIONS, io.env, io.cwd);
     if (typeof values.cert !== 'string' || typeof values.key !== 'string') {
       throw new UsageError('automate serve needs --cert <file> and --key <file>');

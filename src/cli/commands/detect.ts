@@ -454,16 +454,6 @@ Example:
     );
   addTableOptions(command, SERVE_OPTIONS);
   command.action(async () => {
-    // Unless the root program enables positional options, commander gives `detect` every flag it
-    // knows, wherever it is on the line (`detect serve --rules r.yaml` sets detect's --rules):
-    // take those as this command's own.
-    const parent = command.parent;
-    for (const def of SERVE_OPTIONS) {
-      const key = def.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-      if (parent?.getOptionValueSource(key) === 'cli' && command.getOptionValueSource(key) !== 'cli') {
-        command.setOptionValueWithSource(key, parent.getOptionValue(key), 'cli');
-      }
-    }
     const { values } = await resolveOptions(command, SERVE_OPTIONS, io.env, io.cwd);
     if (typeof values.cert !== 'string' || typeof values.key !== 'string') {
       throw new UsageError('detect serve needs --cert <file> and --key <file>');
