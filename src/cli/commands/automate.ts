@@ -4,18 +4,11 @@
  * and scheduled scans), and `palisade automation undo|permissions|actions`. No domain logic here.
  */
 import { Command } from 'commander';
-import {
-  clientAuthFromValues,
-  clientAuthOptionDefs,
-  type Diagnostic,
-  describeClientAuth,
-  formatLocation,
-  type OptionDef,
-  UsageError,
-} from '#core';
+import { clientAuthFromValues, clientAuthOptionDefs, describeClientAuth, type OptionDef, UsageError } from '#core';
 import { EXIT } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
+import { printDiagnostics } from '../output.ts';
 import { processSignal } from '../signals.ts';
 
 type AutomationModule = typeof import('#automation');
@@ -162,10 +155,6 @@ const SERVE_OPTIONS: readonly OptionDef[] = [
 export interface AutomateCommandOptions {
   /** Stops `automate serve` (tests); default SIGINT/SIGTERM. */
   readonly signal?: AbortSignal;
-}
-
-function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
-  for (const d of diagnostics) io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
 }
 
 function targetText(record: RunRecord): string {

@@ -17,7 +17,6 @@ import {
   clientAuthOptionDefs,
   type Diagnostic,
   describeClientAuth,
-  formatLocation,
   isSeverity,
   type OptionDef,
   SCAN_OPTIONS,
@@ -27,6 +26,7 @@ import {
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
+import { printDiagnostics } from '../output.ts';
 import { processSignal } from '../signals.ts';
 
 function shared(name: string, description: string): OptionDef {
@@ -204,7 +204,7 @@ async function runnerFor(
     onRecord: (r) =>
       io.stderr(`palisade: automation: ${r.result} ${r.mode} ${r.rule} ${r.action}: ${r.reason} [${r.runId}]\n`),
   });
-  for (const d of diagnostics) io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+  printDiagnostics(io, diagnostics);
   return { runner, automation, close: () => audit.close() };
 }
 
@@ -271,8 +271,7 @@ Examples:
     let inputProblems = 0;
     const onDiagnostic = (d: Diagnostic): void => {
       inputProblems++;
-      if (inputProblems <= SHOWN_DIAGNOSTICS)
-        io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+      if (inputProblems <= SHOWN_DIAGNOSTICS) printDiagnostics(io, [d]);
     };
     const forwarder = forwarderFor(threats, values);
     const automating = await runnerFor(values, io);
@@ -332,7 +331,7 @@ Examples:
     let ruleErrors = 0;
     for (const d of run.diagnostics) {
       if (d.level === 'error') ruleErrors++;
-      io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+      printDiagnostics(io, [d]);
     }
     const s = run.stats;
     io.stderr(
@@ -474,7 +473,7 @@ Example:
         d.code === threats.SERVE_DIAGNOSTIC_CODES.tlsReload ||
         d.code === threats.SERVE_DIAGNOSTIC_CODES.tokenReload
       )
-        io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+        printDiagnostics(io, [d]);
     };
     const forwarder = forwarderFor(threats, values);
     const automating = await runnerFor(values, io);
@@ -485,8 +484,7 @@ Example:
       ...(values.disableRule ? { disable: values.disableRule as string[] } : {}),
       builtin: values.skipBuiltin !== true,
     });
-    for (const d of loaded.diagnostics)
-      io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+    for (const d of loaded.diagnostics) printDiagnostics(io, [d]);
 
     const queue = new threats.AuditEventQueue(queueSize);
     let server: Awaited<ReturnType<typeof threats.startAuditWebhook>>;
@@ -546,7 +544,7 @@ Example:
       await server.close();
       queue.end();
     }
-    for (const d of run.diagnostics) io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
+    printDiagnostics(io, run.diagnostics);
     if (inputProblems > SHOWN_DIAGNOSTICS) {
       io.stderr(`palisade: ${inputProblems - SHOWN_DIAGNOSTICS} more diagnostic(s) not shown\n`);
     }

@@ -5,11 +5,12 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
-import { type Diagnostic, formatLocation, type OptionDef, UsageError } from '#core';
+import { type OptionDef, UsageError } from '#core';
 import type { Explanation, ThreatEvent } from '#threats';
 import { EXIT } from '../exit-codes.ts';
 import type { CliIo } from '../io.ts';
 import { addTableOptions, resolveOptions } from '../options.ts';
+import { printDiagnostics } from '../output.ts';
 
 const RULES_FILE: OptionDef = {
   name: 'rules',
@@ -64,10 +65,6 @@ export interface RuleListing {
   readonly enabled: boolean;
   readonly file: string;
   readonly line: number;
-}
-
-function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
-  for (const d of diagnostics) io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`);
 }
 
 function listCommand(io: CliIo): Command {
@@ -191,7 +188,7 @@ Exit codes: 0 tested (bad events are reported on standard error); 2 unknown rule
     if (ids.length === 0) throw new UsageError(`${rule} holds no enabled rule`);
     const engine = createEngine(loaded.value.rules);
     const events = readEvents([eventFile], {
-      onDiagnostic: (d) => io.stderr(`palisade: ${d.level}: ${formatLocation(d.location)}: ${d.message}\n`),
+      onDiagnostic: (d) => printDiagnostics(io, [d]),
       stdin: async function* () {
         yield Buffer.from(await io.readStdin(), 'utf8');
       },
