@@ -11,6 +11,7 @@ import { stringify } from 'yaml';
 import { matchesAnyGlob } from '#core';
 import { CHECKS } from '#posture';
 import { armTypesOf } from './arm-types.ts';
+import { getRules } from './kube-resources.ts';
 import type { Automation, AutomationRules } from './rules.ts';
 import type { PermissionScope, Permissions, PolicyRule } from './types.ts';
 
@@ -37,12 +38,20 @@ export function azureTypesOf(automation: Automation): string[] {
 }
 
 /** What `trigger.labels` reads: the kinds alerts and findings name as targets. */
-const LABEL_READS: readonly PolicyRule[] = [
-  { apiGroups: [''], resources: ['pods', 'nodes', 'namespaces', 'services', 'serviceaccounts'], verbs: ['get'] },
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'], verbs: ['get'] },
-  { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['get'] },
-  { apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'], verbs: ['get'] },
-];
+const LABEL_READS: readonly PolicyRule[] = getRules([
+  'Pod',
+  'Node',
+  'Namespace',
+  'Service',
+  'ServiceAccount',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+  'DeploymentConfig',
+]);
 
 export interface RequiredPermissions {
   /** Merged RBAC rules: one per (apiGroups, resources), verbs united and sorted. */

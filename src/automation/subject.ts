@@ -5,59 +5,14 @@
  */
 import type { Alert, Finding } from '#core';
 import { isArmType } from './arm-types.ts';
+import { resourceNamed } from './kube-resources.ts';
 import type { AlertSubject, FindingSubject, KubeRef, Target } from './types.ts';
-
-/** RBAC resource (plural) → apiVersion and kind, for the resources alerts name. */
-const RESOURCE_KINDS: Readonly<Record<string, { apiVersion: string; kind: string; clusterScoped?: boolean }>> = {
-  pods: { apiVersion: 'v1', kind: 'Pod' },
-  nodes: { apiVersion: 'v1', kind: 'Node', clusterScoped: true },
-  namespaces: { apiVersion: 'v1', kind: 'Namespace', clusterScoped: true },
-  services: { apiVersion: 'v1', kind: 'Service' },
-  secrets: { apiVersion: 'v1', kind: 'Secret' },
-  configmaps: { apiVersion: 'v1', kind: 'ConfigMap' },
-  serviceaccounts: { apiVersion: 'v1', kind: 'ServiceAccount' },
-  persistentvolumeclaims: { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
-  persistentvolumes: { apiVersion: 'v1', kind: 'PersistentVolume', clusterScoped: true },
-  replicationcontrollers: { apiVersion: 'v1', kind: 'ReplicationController' },
-  deployments: { apiVersion: 'apps/v1', kind: 'Deployment' },
-  statefulsets: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-  daemonsets: { apiVersion: 'apps/v1', kind: 'DaemonSet' },
-  replicasets: { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
-  jobs: { apiVersion: 'batch/v1', kind: 'Job' },
-  cronjobs: { apiVersion: 'batch/v1', kind: 'CronJob' },
-  networkpolicies: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
-  roles: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
-  rolebindings: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
-  clusterroles: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', clusterScoped: true },
-  clusterrolebindings: {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    clusterScoped: true,
-  },
-  mutatingwebhookconfigurations: {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingWebhookConfiguration',
-    clusterScoped: true,
-  },
-  validatingwebhookconfigurations: {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingWebhookConfiguration',
-    clusterScoped: true,
-  },
-  deploymentconfigs: { apiVersion: 'apps.openshift.io/v1', kind: 'DeploymentConfig' },
-  routes: { apiVersion: 'route.openshift.io/v1', kind: 'Route' },
-  securitycontextconstraints: {
-    apiVersion: 'security.openshift.io/v1',
-    kind: 'SecurityContextConstraints',
-    clusterScoped: true,
-  },
-};
 
 /** The object an alert is about (the pod of `pods/exec`), or `none` when it names no single object. */
 export function alertTarget(alert: Alert): Target {
   const { resource, namespace, name, verb } = alert.target;
   const plural = resource.split('/')[0] ?? '';
-  const known = RESOURCE_KINDS[plural];
+  const known = resourceNamed(plural);
   const node = alert.evidence.falcoEvents?.find((e) => e.hostname)?.hostname;
   if (!known || !name) {
     const what = [verb, resource, namespace ? `${namespace}/${name || '*'}` : name].filter((x) => x).join(' ');

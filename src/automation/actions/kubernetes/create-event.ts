@@ -9,35 +9,30 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { describeKubeRef, kubeTargetOf } from '../../kube.ts';
+import { getRules } from '../../kube-resources.ts';
 import { ActionError, defineAction, type KubeObjectData, type KubeRef } from '../../types.ts';
 
-/** Kinds an event can be recorded on, by API group and resource (for the `get` permission). */
-const KINDS: Readonly<Record<string, { readonly group: string; readonly resource: string }>> = {
-  Pod: { group: '', resource: 'pods' },
-  Node: { group: '', resource: 'nodes' },
-  Namespace: { group: '', resource: 'namespaces' },
-  Service: { group: '', resource: 'services' },
-  ServiceAccount: { group: '', resource: 'serviceaccounts' },
-  Deployment: { group: 'apps', resource: 'deployments' },
-  StatefulSet: { group: 'apps', resource: 'statefulsets' },
-  DaemonSet: { group: 'apps', resource: 'daemonsets' },
-  ReplicaSet: { group: 'apps', resource: 'replicasets' },
-  Job: { group: 'batch', resource: 'jobs' },
-  CronJob: { group: 'batch', resource: 'cronjobs' },
-  NetworkPolicy: { group: 'networking.k8s.io', resource: 'networkpolicies' },
-  Role: { group: 'rbac.authorization.k8s.io', resource: 'roles' },
-  RoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
-  ClusterRole: { group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
-  ClusterRoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' },
-  DeploymentConfig: { group: 'apps.openshift.io', resource: 'deploymentconfigs' },
-  Route: { group: 'route.openshift.io', resource: 'routes' },
-};
-
-function getRules(): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
-  const byGroup = new Map<string, string[]>();
-  for (const { group, resource } of Object.values(KINDS)) byGroup.set(group, [...(byGroup.get(group) ?? []), resource]);
-  return [...byGroup].map(([group, resources]) => ({ apiGroups: [group], resources, verbs: ['get'] }));
-}
+/** Kinds an event can be recorded on (the object is read for its uid: `get` on each). */
+const KINDS: readonly string[] = [
+  'Pod',
+  'Node',
+  'Namespace',
+  'Service',
+  'ServiceAccount',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+  'NetworkPolicy',
+  'Role',
+  'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'DeploymentConfig',
+  'Route',
+];
 
 const MAX_MESSAGE = 1024;
 
@@ -83,17 +78,17 @@ export const createEvent = defineAction({
     description:
       'Creates a core/v1 Event (Warning by default) on the object with the subject’s title and message, so `kubectl describe` shows it. The same subject and rule record at most one event. Not undoable.',
     targets: ['kubernetes'],
-    kinds: Object.keys(KINDS),
+    kinds: KINDS,
     undoable: false,
     disruptive: false,
     permissions: {
-      kubernetes: [{ apiGroups: [''], resources: ['events'], verbs: ['get', 'create'] }, ...getRules()],
+      kubernetes: [{ apiGroups: [''], resources: ['events'], verbs: ['get', 'create'] }, ...getRules(KINDS)],
     },
   },
   params: Params,
 
   async run(input, ctx) {
-    const target = kubeTargetOf(input.target, Object.keys(KINDS));
+    const target = kubeTargetOf(input.target, KINDS);
     if (target.skip !== undefined) return { result: 'skipped', reason: target.skip };
     const objectText = describeKubeRef(target.ref);
     const kube = await ctx.kube();
