@@ -11,7 +11,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { type HttpResponse, isTransientStatus, retryAfterMs, sendHttp } from './http.ts';
+import { isLoopbackHost, retryAfterMs } from '#core';
+import { type HttpResponse, isTransientStatus, sendHttp } from './http.ts';
 import { ActionError, type ArmClient } from './types.ts';
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
@@ -140,12 +141,6 @@ function armFailure(res: HttpResponse, what: string): ActionError {
   });
 }
 
-/** Loopback hosts, the only ones the bearer token may be sent to over plain http. */
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
-
 function parseObject(res: HttpResponse, what: string): Record<string, unknown> {
   let parsed: unknown;
   try {
@@ -177,7 +172,7 @@ export function createArmClient(options: ArmClientOptions = {}): ArmClient {
   } catch {
     throw new ActionError(`ARM endpoint "${endpoint}" is not an http(s) URL`);
   }
-  if (origin.startsWith('http:') && !isLoopback(new URL(origin).hostname)) {
+  if (origin.startsWith('http:') && !isLoopbackHost(new URL(origin).hostname)) {
     throw new ActionError(
       `ARM endpoint "${endpoint}" is plain http: refused, since the bearer token would travel in clear text (use https; http is accepted for loopback test servers only)`,
     );

@@ -6,6 +6,7 @@
  */
 import { request as httpRequestRaw } from 'node:http';
 import { Agent, request as httpsRequestRaw } from 'node:https';
+import { retryAfterMs } from '#core';
 import { ActionError, type HttpPoster } from './types.ts';
 
 export interface HttpOptions {
@@ -91,16 +92,6 @@ function toActionError(error: Error, url: URL): ActionError {
   if (error instanceof ActionError) return error;
   const timedOut = error.name === 'AbortError' || error.name === 'TimeoutError';
   return new ActionError(`${url.origin}: ${timedOut ? 'timed out' : error.message}`, { transient: true, cause: error });
-}
-
-/** Retry-After in seconds or as an HTTP date, in ms; undefined when absent or malformed. */
-export function retryAfterMs(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined || text.trim() === '') return undefined;
-  const seconds = Number(text);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** True for the statuses worth retrying: 408, 429 and 5xx. */

@@ -18,6 +18,7 @@ export * from './model/severity.ts';
 export * from './model/vulnerability.ts';
 export * from './net/body.ts';
 export * from './net/client-auth.ts';
+export * from './net/headers.ts';
 export * from './net/lifecycle.ts';
 export * from './net/prometheus.ts';
 export * from './net/tls-reload.ts';

@@ -12,7 +12,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Diagnostic, ExternalError, InputError, type Logger, silentLogger } from '#core';
+import { type Diagnostic, ExternalError, InputError, type Logger, retryAfterMs, silentLogger } from '#core';
 import {
   type AuthOptions,
   type Credentials,
@@ -643,12 +643,10 @@ async function drain(response: Response): Promise<void> {
   }
 }
 
+/** Retry-After, capped at 10 s. */
 function retryAfter(response: Response): number | undefined {
-  const value = response.headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 10_000) : undefined;
+  const ms = retryAfterMs(response.headers.get('retry-after'));
+  return ms === undefined ? undefined : Math.min(ms, 10_000);
 }
 
 /** The distribution error body (`{"errors":[{"code","message"}]}`) as text for messages. */

@@ -18,7 +18,7 @@
  * No tag and no digest means tag "latest". When both are given the digest decides what is pulled.
  * Docker Hub's API lives at registry-1.docker.io.
  */
-import { UsageError } from '#core';
+import { isLoopbackHost, UsageError } from '#core';
 
 export interface RegistryReference {
   /** Registry as users write it, lower-cased, with port: 'docker.io', 'localhost:5000', '[::1]:5000'. */
@@ -159,6 +159,5 @@ export function hostname(hostPort: string): string {
 
 /** Loopback hosts speak plain HTTP by default (as Docker treats them as insecure registries). */
 export function isLoopback(hostPort: string): boolean {
-  const host = hostname(hostPort).toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+  return isLoopbackHost(hostname(hostPort));
 }
