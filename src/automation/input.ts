@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { type Alert, type Diagnostic, type Finding, InputError, SEVERITIES } from '#core';
+import { type Alert, type Diagnostic, FINDING_STATUSES, type Finding, InputError, SEVERITIES } from '#core';
 import { subjectFromAlert, subjectFromFinding } from './subject.ts';
 import type { Subject } from './types.ts';
 
@@ -37,7 +37,7 @@ export const AlertRecord = z.looseObject({
 /** The fields of a finding the runner reads. */
 export const FindingRecord = z.looseObject({
   checkId: z.string().min(1),
-  status: z.enum(['pass', 'fail', 'not-applicable', 'error', 'indeterminate']),
+  status: z.enum(FINDING_STATUSES),
   severity: z.enum(SEVERITIES),
   title: z.string(),
   message: z.string(),
