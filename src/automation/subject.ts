@@ -4,19 +4,19 @@
  * Each becomes a Subject with the target its actions act on.
  */
 import type { Alert, Finding } from '#core';
+import { alertTargetText } from '#threats';
 import { isArmType } from './arm-types.ts';
 import { resourceNamed } from './kube-resources.ts';
 import type { AlertSubject, FindingSubject, KubeRef, Target } from './types.ts';
 
 /** The object an alert is about (the pod of `pods/exec`), or `none` when it names no single object. */
 export function alertTarget(alert: Alert): Target {
-  const { resource, namespace, name, verb } = alert.target;
+  const { resource, namespace, name } = alert.target;
   const plural = resource.split('/')[0] ?? '';
   const known = resourceNamed(plural);
   const node = alert.evidence.falcoEvents?.find((e) => e.hostname)?.hostname;
   if (!known || !name) {
-    const what = [verb, resource, namespace ? `${namespace}/${name || '*'}` : name].filter((x) => x).join(' ');
-    return { type: 'none', description: what || `alert ${alert.id}` };
+    return { type: 'none', description: alertTargetText(alert.target) || `alert ${alert.id}` };
   }
   const ref: KubeRef = {
     apiVersion: known.apiVersion,

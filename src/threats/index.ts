@@ -5,6 +5,7 @@ export {
   alertJsonLine,
   alertLine,
   alertTable,
+  alertTargetText,
   type EmitMode,
   Forwarder,
   type ForwardOptions,

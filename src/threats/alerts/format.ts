@@ -5,9 +5,10 @@ export function alertJsonLine(alert: Alert): string {
   return `${JSON.stringify(alert)}\n`;
 }
 
-function targetText(t: Alert['target']): string {
+/** 'create pods/exec shop/web-1', 'list secrets shop/*', 'delete clusterroles admin' ('' when empty). */
+export function alertTargetText(t: Alert['target']): string {
   const where = t.namespace ? `${t.namespace}/${t.name || '*'}` : t.name;
-  return [t.verb, t.resource, where].filter((x) => x).join(' ') || '-';
+  return [t.verb, t.resource, where].filter((x) => x).join(' ');
 }
 
 function pad(text: string, width: number): string {
@@ -28,7 +29,7 @@ function row(a: Alert): string[] {
     a.firstSeen.replace(/\.\d+Z$/, 'Z'),
     a.lastSeen.replace(/\.\d+Z$/, 'Z'),
     clip(a.actor.user || '-', 40),
-    clip(targetText(a.target), 60),
+    clip(alertTargetText(a.target) || '-', 60),
     a.incidentId ? `${a.title} [${a.incidentId}]` : a.title,
   ];
 }

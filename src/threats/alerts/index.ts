@@ -6,5 +6,5 @@ export {
   emptyAggregateStats,
   type RuleInfo,
 } from './aggregate.ts';
-export { alertJsonLine, alertLine, alertTable, incidentTable } from './format.ts';
+export { alertJsonLine, alertLine, alertTable, alertTargetText, incidentTable } from './format.ts';
 export { Forwarder, type ForwardOptions, type ForwardStats } from './forward.ts';
